@@ -1,0 +1,245 @@
+"""SQLAlchemy 2 typed models. Schema changes go through Alembic migrations only.
+
+Nothing here leaves the storage layer: callers get frozen records (``reception.records``).
+Timestamps are stored in UTC (naive in SQLite, ``timestamptz`` in PostgreSQL through
+``UtcDateTime``); the hall-local received date is stored beside them for day-based reports.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class CaseSerial(Base):
+    """Last serial handed out per workstation and year. Bumped in the case's own transaction."""
+
+    __tablename__ = "case_serials"
+    workstation: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("workstation", "year", "serial"),
+        Index("ix_cases_received_date", "received_date"),
+        Index("ix_cases_status_received", "status", "received_utc"),
+        Index("ix_cases_department", "department"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(48), unique=True, nullable=False)
+    centre_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    workstation: Mapped[str] = mapped_column(String(8), nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    serial: Mapped[int] = mapped_column(Integer, nullable=False)
+    schema_version: Mapped[str] = mapped_column(String(8), nullable=False)
+    window: Mapped[str] = mapped_column(String(16), nullable=False)
+    channel: Mapped[str] = mapped_column(String(16), nullable=False)
+    received_utc: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    received_date: Mapped[date] = mapped_column(Date, nullable=False)
+    clerk: Mapped[str | None] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    category: Mapped[str | None] = mapped_column(String(40))
+    subcategory: Mapped[str | None] = mapped_column(String(40))
+    town: Mapped[str | None] = mapped_column(String(40))
+    community: Mapped[str | None] = mapped_column(String(40))
+    grid: Mapped[str | None] = mapped_column(String(40))
+    risk_level: Mapped[str | None] = mapped_column(String(8))
+    department: Mapped[str | None] = mapped_column(String(40))
+    level: Mapped[str | None] = mapped_column(String(12))
+    resolved_on_spot: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    headcount: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    amount: Mapped[float | None] = mapped_column(Numeric(14, 2, asdecimal=False))
+    applicant_name: Mapped[str] = mapped_column(String(50), nullable=False)
+    document: Mapped[dict] = mapped_column(JSON, nullable=False)
+    routing: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    parties: Mapped[list[Party]] = relationship(back_populates="case", order_by="Party.id")
+    deadlines: Mapped[list[CaseDeadline]] = relationship(back_populates="case", order_by="CaseDeadline.id")
+    transfers: Mapped[list[Transfer]] = relationship(back_populates="case", order_by="Transfer.created_at")
+    events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.id")
+
+
+class Party(Base):
+    """Searchable people of a case: applicants, agent, representatives, participants, counter-parties."""
+
+    __tablename__ = "parties"
+    __table_args__ = (
+        Index("ix_parties_id_number", "id_number"),
+        Index("ix_parties_phone", "phone"),
+        Index("ix_parties_name", "name"),
+        Index("ix_parties_case", "case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    id_type: Mapped[str | None] = mapped_column(String(24))
+    id_number: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(40))
+
+    case: Mapped[Case] = relationship(back_populates="parties")
+
+
+class CaseDeadline(Base):
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_due_status", "due", "status"),
+        Index("ix_deadlines_case", "case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    label_zh: Mapped[str] = mapped_column(String(100), nullable=False)
+    label_en: Mapped[str] = mapped_column(String(100), nullable=False)
+    start: Mapped[date] = mapped_column(Date, nullable=False)
+    due: Mapped[date] = mapped_column(Date, nullable=False)
+    rolled_from: Mapped[date | None] = mapped_column(Date)
+    unit: Mapped[str] = mapped_column(String(12), nullable=False)
+    basis: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="open")
+
+    case: Mapped[Case] = relationship(back_populates="deadlines")
+
+
+class Transfer(Base):
+    """One routing of a case to one department. ``id`` is a random UUID, never reused: it is the
+    idempotency key sent to the department."""
+
+    __tablename__ = "transfers"
+    __table_args__ = (
+        Index("ix_transfers_case", "case_id"),
+        Index("ix_transfers_department_status", "department", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    department: Mapped[str] = mapped_column(String(40), nullable=False)
+    role: Mapped[str] = mapped_column(String(8), nullable=False)  # lead | assist
+    level: Mapped[str | None] = mapped_column(String(12))
+    node: Mapped[str | None] = mapped_column(String(40))
+    rule_id: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="requested")
+    department_case_no: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="transfers")
+    outbox: Mapped[OutboxEntry | None] = relationship(back_populates="transfer")
+
+
+class OutboxEntry(Base):
+    """A transfer waiting to be pushed to its department. Written in the case's transaction."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_department_state", "department", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    transfer_id: Mapped[str] = mapped_column(ForeignKey("transfers.id", ondelete="CASCADE"), unique=True)
+    department: Mapped[str] = mapped_column(String(40), nullable=False)
+    state: Mapped[str] = mapped_column(String(12), nullable=False, default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+    transfer: Mapped[Transfer] = relationship(back_populates="outbox")
+
+
+class CaseEvent(Base):
+    """The case's timeline: received, routed, pushed, acknowledged, returned, closed, notes."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case", "case_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    actor: Mapped[str | None] = mapped_column(String(50))
+    detail: Mapped[dict | None] = mapped_column(JSON)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class AuditRecord(Base):
+    """Who did what, written in the same transaction as the change it records."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    user: Mapped[str | None] = mapped_column(String(50))
+    workstation: Mapped[str | None] = mapped_column(String(8))
+    action: Mapped[str] = mapped_column(String(40), nullable=False)
+    object_type: Mapped[str | None] = mapped_column(String(24))
+    object_id: Mapped[str | None] = mapped_column(String(48))
+    result: Mapped[str] = mapped_column(String(12), nullable=False, default="ok")
+    detail: Mapped[dict | None] = mapped_column(JSON)
