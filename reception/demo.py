@@ -331,11 +331,11 @@ class _Gen:
             "occupation": self.rng.choice(OCCUPATIONS),
         }
 
-    def organisation(self) -> dict:
+    def organisation(self, name: str) -> dict:
         body = "91150304" + "".join(self.rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
         return {
             "kind": "organisation",
-            "name": self.rng.choice(COMPANIES),
+            "name": name,
             "uscc": body + stdnum_uscc.calc_check_digit(body),
             "address": f"乌海市乌达区{self.rng.choice(STREETS)}{self.rng.randint(1, 300)}号",
         }
@@ -409,7 +409,7 @@ class _Gen:
                 cat, rng.choice(("claim", "appeal", "claim", "other"))
             )
         if "{co}" in facts_t:
-            doc["counterparties"] = [self.organisation()]
+            doc["counterparties"] = [self.organisation(company)]
         else:
             doc["counterparties"] = [{"kind": "person", "name": other, "sex": rng.choice(("male", "female"))}]
         if window == "legal_aid":

@@ -56,7 +56,12 @@ class Prepared:
 
     @property
     def warnings(self) -> list[FieldError]:
-        return self.case.warnings
+        out = list(self.case.warnings)
+        for d in self.deadlines:
+            w = d.warning()
+            if w is not None and w not in out:
+                out.append(w)
+        return out
 
 
 def prepare(ctx: Context, data: dict, *, now: datetime | None = None) -> Prepared:
@@ -189,6 +194,7 @@ def _write(session: Session, ctx: Context, p: Prepared, *, user: str | None, now
                 start=d.start,
                 due=d.due,
                 rolled_from=d.rolled_from,
+                calendar_missing=d.calendar_missing,
                 unit=d.unit,
                 basis=(d.basis or "")[:200] or None,
             )
@@ -212,7 +218,6 @@ def _write(session: Session, ctx: Context, p: Prepared, *, user: str | None, now
                 updated_at=now,
             )
             session.add(transfer)
-            session.flush()
             session.add(OutboxEntry(transfer_id=transfer.id, department=dept, next_attempt_at=now, created_at=now))
         session.add(
             CaseEvent(

@@ -115,6 +115,7 @@ def _document(c: Case, ctx: Context) -> dict:
                     "due": d.due.isoformat(),
                     "unit": d.unit,
                     "rolled_from": d.rolled_from.isoformat() if d.rolled_from else None,
+                    "calendar_missing": d.calendar_missing,
                     "status": d.status,
                     "basis": d.basis,
                 }

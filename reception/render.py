@@ -53,7 +53,13 @@ def case_text(doc: dict, config: HallConfig, lang: str = "zh") -> str:
             out.append(f"  {'改派理由' if zh else 'override reason'}{sep}{r.get('override_reason')}")
     for d in doc.get("deadlines") or []:
         label = d["label"] if zh else d.get("label_en") or d["label"]
-        out.append(f"{'期限' if zh else 'Deadline'}{sep}{label} {d['due']}")
+        note = ""
+        if d.get("calendar_missing"):
+            note = "（节假日安排未载入，按周末推算）" if zh else " (holiday calendar not loaded: weekends only)"
+        out.append(f"{'期限' if zh else 'Deadline'}{sep}{label} {d['due']}{note}")
     for t in doc.get("transfers") or []:
-        out.append(f"{'转办' if zh else 'Transfer'}{sep}{t['department']} {t['role']} {t['status']}")
+        role = ("主办" if t["role"] == "lead" else "协办") if zh else t["role"]
+        out.append(
+            f"{'转办' if zh else 'Transfer'}{sep}{config.department_label(t['department'], lang)} {role} {t['status']}"
+        )
     return "\n".join(out)

@@ -159,6 +159,8 @@ class CaseDeadline(Base):
     start: Mapped[date] = mapped_column(Date, nullable=False)
     due: Mapped[date] = mapped_column(Date, nullable=False)
     rolled_from: Mapped[date | None] = mapped_column(Date)
+    #: the holiday calendar for the due date's year was not loaded (weekends only)
+    calendar_missing: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     unit: Mapped[str] = mapped_column(String(12), nullable=False)
     basis: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="open")

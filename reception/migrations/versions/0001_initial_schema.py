@@ -108,6 +108,7 @@ def upgrade() -> None:
         sa.Column("start", sa.Date(), nullable=False),
         sa.Column("due", sa.Date(), nullable=False),
         sa.Column("rolled_from", sa.Date(), nullable=True),
+        sa.Column("calendar_missing", sa.Boolean(), nullable=False),
         sa.Column("unit", sa.String(length=12), nullable=False),
         sa.Column("basis", sa.String(length=200), nullable=True),
         sa.Column("status", sa.String(length=12), nullable=False),
