@@ -1,0 +1,1 @@
+"""The Qt desk: a thin layer over the ``reception`` core (dependencies point ui -> reception)."""
