@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reception import __version__
 from reception.errors import ConfigError, NotFound, ReceptionError, ValidationFailed
+from reception.storage.maintenance import tidy
 
 log = logging.getLogger("reception")
 
@@ -74,6 +75,7 @@ def cmd_intake(args) -> int:
     ctx = _context(args)
     try:
         results = register_many(ctx, data) if isinstance(data, list) else [register_case(ctx, data)]
+        tidy(ctx.db)
     except ValidationFailed as exc:
         for e in exc.errors:
             _err(e.line(lang))
@@ -163,6 +165,7 @@ def cmd_demo(args) -> int:
         batch = 200
         for i in range(0, len(cases), batch):
             done += len(register_many(ctx, cases[i : i + batch]))
+            tidy(ctx.db)
     finally:
         ctx.close()
     _out(f"已生成演示案件 {done} 件" if _lang(args) == "zh" else f"generated {done} demo cases")

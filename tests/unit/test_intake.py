@@ -210,3 +210,13 @@ def test_repeat_lookup_flags_matters_closed_after_review(ctx):
     doc["disposal"]["leader_override"] = "有新证据，值班领导批准"
     r = register_case(ctx, doc)
     assert earlier_cases(ctx, id_number="110105199003071239").closed_after_review == (r.case_no,)
+
+
+def test_search_index_merging_is_off_the_save_path_and_tidy_keeps_results(ctx, three_cases):
+    from reception.storage.maintenance import tidy
+
+    with ctx.db.read() as s:
+        automerge = s.execute(text("SELECT v FROM case_fts_config WHERE k = 'automerge'")).scalar()
+    assert automerge == 0
+    tidy(ctx.db)
+    assert nos(search(ctx, "电梯")) == [three_cases[2]]
