@@ -245,3 +245,39 @@ class AuditRecord(Base):
     object_id: Mapped[str | None] = mapped_column(String(48))
     result: Mapped[str] = mapped_column(String(12), nullable=False, default="ok")
     detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+class ReceiptPrint(Base):
+    """Every receipt, slip or transfer slip issued. The first print of a layout is the original;
+    later ones are reprints (补打) and are marked so on the paper."""
+
+    __tablename__ = "receipt_prints"
+    __table_args__ = (Index("ix_receipt_prints_case", "case_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    layout: Mapped[str] = mapped_column(String(12), nullable=False)  # a4 | slip | transfer
+    printed_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    user: Mapped[str | None] = mapped_column(String(50))
+    workstation: Mapped[str | None] = mapped_column(String(8))
+    reprint: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class DayClose(Base):
+    """A closed day (日结): the register as it stood when the day was closed, so that exporting the
+    day again gives the same content even after later changes to its cases."""
+
+    __tablename__ = "day_closes"
+    __table_args__ = (UniqueConstraint("day", "workstation"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    workstation: Mapped[str] = mapped_column(String(8), nullable=False)
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    closed_by: Mapped[str | None] = mapped_column(String(50))
+    case_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    first_case_no: Mapped[str | None] = mapped_column(String(48))
+    last_case_no: Mapped[str | None] = mapped_column(String(48))
+    snapshot: Mapped[list] = mapped_column(JSON, nullable=False)
+    manifest: Mapped[dict | None] = mapped_column(JSON)
