@@ -21,6 +21,7 @@ from reception.storage.db import Database
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+_PG_MIGRATION_LOCK = 0x72656365  # advisory lock key ("rece") held while migrating PostgreSQL
 
 
 def _config() -> Config:
@@ -48,7 +49,11 @@ def upgrade(db: Database, *, backup: bool = True) -> Path | None:
     if backup and current is not None and db.dialect == "sqlite":
         made = backup_sqlite(db, f"pre-{current}")
     cfg = _config()
-    with db.engine.begin() as conn:
+    # Several workstations may open a fresh database at the same moment: take the write lock before
+    # Alembic reads the version table, so the others wait and then find the schema at head.
+    with db.engine.execution_options(sqlite_immediate=True).begin() as conn:
+        if db.dialect == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     log.info("database migrated from %s to %s", current or "empty", head)
