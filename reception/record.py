@@ -41,6 +41,7 @@ READ_ONLY = (
     "routing",
     "deadlines",
     "transfers",
+    "events",
     "warnings",
 )
 
@@ -445,7 +446,9 @@ class _Checker:
         parts = g.get("participants") or []
         for i, p in enumerate(parts):
             self.name(p, "name", f"group.participants[{i}].name")
-            if p.get("id_number"):
+            if not p.get("id_number"):
+                p["id_number"] = None
+            else:
                 p.setdefault("id_type", "resident_id")
                 self.identity(p, f"group.participants[{i}]", derive=False)
                 p.pop("id_type", None)

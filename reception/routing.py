@@ -518,7 +518,9 @@ def suggest(case: dict, config: HallConfig, rules: RoutingRules) -> RoutingDecis
     also = list(rule.also)
     if rule.also_matter:
         _, matter = rules.first_match(facts, i + 1, skip_also_matter=True)
-        also += [rules.network_department if matter.to == NETWORK else matter.to, *matter.also]
+        if not matter.when.is_empty():  # the catch-all is no department "for the matter"
+            also += [rules.network_department if matter.to == NETWORK else matter.to, *matter.also]
+    also = [code for code in dict.fromkeys(also) if code != rule.to]
     decision = _decision(
         config,
         rules,

@@ -87,7 +87,7 @@ def test_show_json_round_trips_through_the_schema(ctx):
     assert "petition_notice" in kinds
     assert doc["transfers"][0]["status"] == "requested"
     # the output can be fed back as input (read-only fields are ignored)
-    again = register_case(ctx, {k: v for k, v in doc.items() if k != "events"})
+    again = register_case(ctx, doc)
     assert again.case_no != r.case_no
 
 
