@@ -30,6 +30,7 @@ from typing import Any, Literal, NamedTuple
 
 from reception.errors import MESSAGES, ConfigError, ConfigProblem, FieldError, field_error, messages
 from reception.paths import resource_path
+from reception.vocab import PURPOSES, RISK_FLAGS, WINDOWS
 from reception.workcal import Locator, WorkCalendar, calendar_warning, toml_error_line
 
 __all__ = [
@@ -52,23 +53,6 @@ Unit = Literal["calendar", "working"]
 UNITS: tuple[str, ...] = ("calendar", "working")
 STARTS: tuple[str, ...] = ("received",)
 #: The case form's windows, petition purposes and risk flags (resources/schema/case-1.json).
-WINDOWS: tuple[str, ...] = (
-    "litigation",
-    "procuratorate",
-    "legal_aid",
-    "petition",
-    "mediation",
-    "consultation",
-)
-PURPOSES: tuple[str, ...] = ("consultation", "suggestion", "appeal", "claim", "other")
-RISK_FLAGS: tuple[str, ...] = (
-    "extreme_act_threat",
-    "group",
-    "civil_to_criminal",
-    "repeat_visit",
-    "level_skipping",
-    "special_population",
-)
 #: Interim legal aid (先行援助) may be given when a limitation period ends in fewer than this many days
 #: (法律援助法第四十四条).
 INTERIM_AID_DAYS = 7

@@ -94,7 +94,8 @@ def routing_dict(decision: RoutingDecision | None) -> dict | None:
     return out
 
 
-def deadline_dict(d: Deadline) -> dict:
+def deadline_dict(d: Deadline | CaseDeadline) -> dict:
+    """JSON form of a deadline, computed (``Deadline``) or stored (``CaseDeadline`` row)."""
     return {
         "kind": d.kind,
         "label": d.label_zh,
@@ -104,6 +105,7 @@ def deadline_dict(d: Deadline) -> dict:
         "unit": d.unit,
         "rolled_from": d.rolled_from.isoformat() if d.rolled_from else None,
         "calendar_missing": d.calendar_missing,
+        "status": getattr(d, "status", None) or "open",
         "basis": d.basis,
     }
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from reception.context import Context
 from reception.errors import NotFound
 from reception.idcard import equivalent_forms, upgrade_15
+from reception.intake import deadline_dict
 from reception.numbering import looks_like_case_no
 from reception.phone import validate_phone
 from reception.search_index import search_text
@@ -106,21 +107,7 @@ def _document(c: Case, ctx: Context) -> dict:
             "workstation": c.workstation,
             "created_at": c.created_at.astimezone(tz).isoformat(),
             "routing": c.routing,
-            "deadlines": [
-                {
-                    "kind": d.kind,
-                    "label": d.label_zh,
-                    "label_en": d.label_en,
-                    "start": d.start.isoformat(),
-                    "due": d.due.isoformat(),
-                    "unit": d.unit,
-                    "rolled_from": d.rolled_from.isoformat() if d.rolled_from else None,
-                    "calendar_missing": d.calendar_missing,
-                    "status": d.status,
-                    "basis": d.basis,
-                }
-                for d in c.deadlines
-            ],
+            "deadlines": [deadline_dict(d) for d in c.deadlines],
             "transfers": [
                 {
                     "id": t.id,

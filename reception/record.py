@@ -30,8 +30,6 @@ from reception.phone import validate_phone
 from reception.text import clean_name, clean_text, normalize_code
 
 SCHEMA_VERSION = "1.0"
-WINDOWS = ("litigation", "procuratorate", "legal_aid", "petition", "mediation", "consultation")
-CHANNELS = ("visit", "letter", "phone", "online", "referral", "grid_report", "screening", "court_delegated")
 READ_ONLY = (
     "case_no",
     "status",

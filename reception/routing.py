@@ -22,6 +22,7 @@ from typing import Any
 
 from reception.config import LEVELS, Checker, HallConfig, Sources, config_problem, read_toml
 from reception.errors import ConfigError, FieldError, ValidationFailed, field_error, messages
+from reception.vocab import PURPOSES, RISK_FLAGS, RISK_LEVELS, WINDOWS
 from reception.workcal import toml_error_line
 
 NETWORK = "network"
@@ -29,17 +30,6 @@ LITIGATION_RELATED = "litigation_related"
 PETITION_TRACK = "petition"
 OVERRIDE_REASON_MIN = 4
 
-WINDOWS: tuple[str, ...] = ("litigation", "procuratorate", "legal_aid", "petition", "mediation", "consultation")
-RISK_LEVELS: tuple[str, ...] = ("red", "orange", "yellow", "blue")
-RISK_FLAGS: tuple[str, ...] = (
-    "extreme_act_threat",
-    "group",
-    "civil_to_criminal",
-    "repeat_visit",
-    "level_skipping",
-    "special_population",
-)
-PURPOSES: tuple[str, ...] = ("consultation", "suggestion", "appeal", "claim", "other")
 PRIOR_FORMS: tuple[str, ...] = ("litigation", "arbitration", "review", "petition", "mediation", "supervision", "other")
 
 _RULE_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")

@@ -12,8 +12,9 @@ import pytest
 from reception.intake import register_case, register_many
 from reception.numbering import looks_like_case_no
 from reception.queries import case_document
-from reception.record import ID_OPTIONAL_CHANNELS, READ_ONLY, REQUIRED, WINDOWS, case_schema
+from reception.record import ID_OPTIONAL_CHANNELS, READ_ONLY, REQUIRED, case_schema
 from reception.text import normalize_code
+from reception.vocab import WINDOWS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

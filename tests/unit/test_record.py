@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 
 from reception.errors import ValidationFailed
-from reception.record import REQUIRED, WINDOWS, case_schema, normalize_case
+from reception.record import REQUIRED, case_schema, normalize_case
+from reception.vocab import WINDOWS
 from tests.factories import base_case
 
 
