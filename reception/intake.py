@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from reception.context import Context
@@ -151,101 +152,127 @@ def _write(session: Session, ctx: Context, p: Prepared, *, user: str | None, now
     decision = p.decision
     routing = routing_dict(decision)
     headcount = (doc.get("group") or {}).get("headcount") or len(doc["applicants"])
-    row = Case(
-        case_no=case_no,
-        centre_code=cfg.centre.code,
-        workstation=ws,
-        year=year,
-        serial=serial,
-        schema_version=doc["schema_version"],
-        window=doc["window"],
-        channel=doc["channel"],
-        received_utc=p.case.received_at,
-        received_date=p.case.received_date,
-        clerk=doc.get("clerk"),
-        status=status,
-        category=doc.get("category"),
-        subcategory=doc.get("subcategory"),
-        town=doc["place"].get("town"),
-        community=doc["place"].get("community"),
-        grid=doc["place"].get("grid"),
-        risk_level=doc["risk"].get("level"),
-        department=None if resolved or decision is None else decision.department,
-        level=None if decision is None else decision.level,
-        resolved_on_spot=resolved,
-        headcount=headcount,
-        amount=doc.get("amount"),
-        applicant_name=p.case.applicant_name,
-        document=doc,
-        routing=routing,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(row)
-    session.flush()
-    for party in _parties(doc):
-        session.add(Party(case_id=row.id, **party))
-    index_case(session, row.id, doc)
-    for d in p.deadlines:
-        session.add(
-            CaseDeadline(
-                case_id=row.id,
-                kind=d.kind,
-                label_zh=d.label_zh,
-                label_en=d.label_en,
-                start=d.start,
-                due=d.due,
-                rolled_from=d.rolled_from,
-                calendar_missing=d.calendar_missing,
-                unit=d.unit,
-                basis=(d.basis or "")[:200] or None,
-            )
+    department = None if resolved or decision is None else decision.department
+    # Core (bulk) inserts: the same rows as ORM objects would write, at a fraction of the cost on
+    # the clerk's save path. Everything runs inside the caller's transaction.
+    case_id = session.execute(
+        insert(Case).returning(Case.id),
+        {
+            "case_no": case_no,
+            "centre_code": cfg.centre.code,
+            "workstation": ws,
+            "year": year,
+            "serial": serial,
+            "schema_version": doc["schema_version"],
+            "window": doc["window"],
+            "channel": doc["channel"],
+            "received_utc": p.case.received_at,
+            "received_date": p.case.received_date,
+            "clerk": doc.get("clerk"),
+            "status": status,
+            "category": doc.get("category"),
+            "subcategory": doc.get("subcategory"),
+            "town": doc["place"].get("town"),
+            "community": doc["place"].get("community"),
+            "grid": doc["place"].get("grid"),
+            "risk_level": doc["risk"].get("level"),
+            "department": department,
+            "level": None if decision is None else decision.level,
+            "resolved_on_spot": resolved,
+            "headcount": headcount,
+            "amount": doc.get("amount"),
+            "applicant_name": p.case.applicant_name,
+            "document": doc,
+            "routing": routing,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        },
+    ).scalar_one()
+    session.execute(insert(Party), [{"case_id": case_id, **party} for party in _parties(doc)])
+    index_case(session, case_id, doc)
+    if p.deadlines:
+        session.execute(
+            insert(CaseDeadline),
+            [
+                {
+                    "case_id": case_id,
+                    "kind": d.kind,
+                    "label_zh": d.label_zh,
+                    "label_en": d.label_en,
+                    "start": d.start,
+                    "due": d.due,
+                    "rolled_from": d.rolled_from,
+                    "calendar_missing": d.calendar_missing,
+                    "unit": d.unit,
+                    "basis": (d.basis or "")[:200] or None,
+                    "status": "open",
+                }
+                for d in p.deadlines
+            ],
         )
-    session.add(CaseEvent(case_id=row.id, at=p.case.received_at, kind="received", actor=doc.get("clerk")))
+    clerk = doc.get("clerk")
+    events = [{"case_id": case_id, "at": p.case.received_at, "kind": "received", "actor": clerk, "detail": None}]
     if resolved:
-        session.add(CaseEvent(case_id=row.id, at=now, kind="resolved", actor=doc.get("clerk")))
+        events.append({"case_id": case_id, "at": now, "kind": "resolved", "actor": clerk, "detail": None})
     elif decision is not None:
         targets = [("lead", decision.department)] + [("assist", code) for code in decision.also]
-        for role, dept in targets:
-            transfer = Transfer(
-                id=str(uuid.uuid4()),
-                case_id=row.id,
-                department=dept,
-                role=role,
-                level=decision.level if role == "lead" else None,
-                node=decision.node if role == "lead" else None,
-                rule_id=decision.rule_id,
-                status="requested",
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(transfer)
-            session.add(OutboxEntry(transfer_id=transfer.id, department=dept, next_attempt_at=now, created_at=now))
-        session.add(
-            CaseEvent(
-                case_id=row.id,
-                at=now,
-                kind="routed",
-                actor=doc.get("clerk"),
-                detail={"department": decision.department, "also": list(decision.also), "rule": decision.rule_id},
-            )
+        transfers = [
+            {
+                "id": str(uuid.uuid4()),
+                "case_id": case_id,
+                "department": dept,
+                "role": role,
+                "level": decision.level if role == "lead" else None,
+                "node": decision.node if role == "lead" else None,
+                "rule_id": decision.rule_id,
+                "status": "requested",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for role, dept in targets
+        ]
+        session.execute(insert(Transfer), transfers)
+        session.execute(
+            insert(OutboxEntry),
+            [
+                {
+                    "transfer_id": t["id"],
+                    "department": t["department"],
+                    "state": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+                for t in transfers
+            ],
         )
-    session.add(
-        AuditRecord(
-            at=now,
-            user=user or doc.get("clerk"),
-            workstation=ws,
-            action="case.create",
-            object_type="case",
-            object_id=case_no,
-            result="ok",
-            detail={"window": doc["window"], "department": row.department, "status": status},
+        events.append(
+            {
+                "case_id": case_id,
+                "at": now,
+                "kind": "routed",
+                "actor": clerk,
+                "detail": {"department": decision.department, "also": list(decision.also), "rule": decision.rule_id},
+            }
         )
+    session.execute(insert(CaseEvent), events)
+    session.execute(
+        insert(AuditRecord),
+        {
+            "at": now,
+            "user": user or clerk,
+            "workstation": ws,
+            "action": "case.create",
+            "object_type": "case",
+            "object_id": case_no,
+            "result": "ok",
+            "detail": {"window": doc["window"], "department": department, "status": status},
+        },
     )
-    session.flush()
     log.info("case %s registered (%s, %s)", case_no, doc["window"], status)
     return Registered(
-        case_id=row.id,
+        case_id=case_id,
         case_no=case_no,
         status=status,
         routing=routing,
