@@ -172,6 +172,151 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_receipt(args) -> int:
+    from reception.receipts import MissingGlyphs, render_receipt
+
+    lang = _lang(args)
+    zh = lang == "zh"
+    out = Path(args.out)
+    ctx = _context(args)
+    try:
+        result = render_receipt(ctx, args.case_no, args.layout, user=args.user, record=not args.preview)
+    except MissingGlyphs as exc:
+        _err(exc.message(lang))
+        return 2
+    finally:
+        ctx.close()
+    out.write_bytes(result.pdf)
+    if result.code is None:
+        _err(
+            "提示 核验码不可用：本机没有安全的密钥存储，回执已生成但不含核验码和二维码"
+            if zh
+            else "warning: verification code unavailable (no secure keyring): the receipt has no code and no QR code"
+        )
+    for w in result.warnings:
+        if result.code is None and "密钥" in w:
+            continue
+        _err(("提示 " if zh else "warning ") + w)
+    kind = ("补打" if zh else "reprint") if result.reprint else ("首次打印" if zh else "original")
+    if args.preview:
+        kind = "预览，未记录" if zh else "preview, not recorded"
+    pages = f"{result.pages} 页" if zh else f"{result.pages} page(s)"
+    _out(f"{out}\t{args.layout}\t{kind}\t{pages}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from reception.verification import verify
+
+    ctx = _context(args)
+    try:
+        ok = verify(ctx, args.case_no, args.code)
+    finally:
+        ctx.close()
+    zh = _lang(args) == "zh"
+    if ok:
+        _out("核验通过：该回执由本中心出具" if zh else "valid: this receipt was issued by this centre")
+        return 0
+    _out("核验未通过：案件编号与核验码不符" if zh else "invalid: the code does not match the case number")
+    return 1
+
+
+def _read_secret_value() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("value: ", stream=sys.stderr)
+    return sys.stdin.read()
+
+
+def cmd_secret(args) -> int:
+    from reception.secrets import delete_secret, set_secret
+
+    zh = _lang(args) == "zh"
+    if args.action == "set":
+        value = _read_secret_value().strip()
+        if not value:
+            _err("没有从标准输入读到密钥值" if zh else "no value on standard input")
+            return 2
+        set_secret(args.name, value)
+        _out(f"已保存密钥 {args.name}" if zh else f"secret {args.name} stored")
+        return 0
+    existed = delete_secret(args.name)
+    if not existed:
+        _out(f"密钥 {args.name} 不存在" if zh else f"secret {args.name} was not set")
+        return 1
+    _out(f"已删除密钥 {args.name}" if zh else f"secret {args.name} deleted")
+    return 0
+
+
+def _iso_date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+#: the role the command line exports as, until accounts exist: personal data are masked
+EXPORT_ROLE = "clerk"
+
+
+def cmd_export(args) -> int:
+    from reception.export import close_day, export_register
+
+    zh = _lang(args) == "zh"
+    if args.date and (args.date_from or args.date_to):
+        _err("--date 不能与 --from/--to 同时使用" if zh else "--date cannot be combined with --from/--to")
+        return 2
+    if args.date:
+        start = end = args.date
+    elif args.date_from and args.date_to:
+        start, end = args.date_from, args.date_to
+    else:
+        _err("请给出 --date，或同时给出 --from 和 --to" if zh else "give --date, or both --from and --to")
+        return 2
+    if args.close and start != end:
+        _err("--close 只能用于单日（--date）" if zh else "--close closes one day: use it with --date")
+        return 2
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(done: int, total: int) -> None:
+            sys.stderr.write(f"\r{done}/{total}")
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    ctx = _context(args)
+    try:
+        if args.close:
+            rec = close_day(ctx, start, user=args.user)
+            _err(
+                f"已日结 {rec.day.isoformat()}（工作站 {rec.workstation}）：{rec.case_count} 件"
+                if zh
+                else f"closed {rec.day.isoformat()} (workstation {rec.workstation}): {rec.case_count} case(s)"
+            )
+        result = export_register(
+            ctx, start=start, end=end, out_dir=Path(args.out), role=EXPORT_ROLE, user=args.user, progress=progress
+        )
+    finally:
+        ctx.close()
+    for w in result.warnings:
+        _err(("提示 " if zh else "warning ") + w)
+    for path in result.files.values():
+        _out(str(path))
+    _out(str(result.manifest))
+    n = result.counts["total"]
+    masked = ("个人信息已脱敏" if zh else "personal data masked") if result.masked else ""
+    _err(
+        f"共 {n} 件，各项分类合计均为 {n} 件；{masked}"
+        if zh
+        else f"{n} case(s); every breakdown adds up to {n}; {masked}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reception", description="一站式受理台 / One-stop reception desk")
     p.add_argument("--version", action="version", version=f"reception {__version__}")
@@ -199,6 +344,40 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--cases", type=int, default=100)
     s.add_argument("--seed", type=int, default=None)
     s.set_defaults(func=cmd_demo)
+    s = sub.add_parser("receipt", help="print a case's receipt, 80 mm slip or transfer slip to a PDF file")
+    s.add_argument("case_no")
+    s.add_argument("--out", required=True, help="PDF file to write")
+    s.add_argument("--layout", choices=["a4", "slip", "transfer"], default="a4")
+    s.add_argument("--user", help="who prints (default: the case's clerk)")
+    s.add_argument("--preview", action="store_true", help="render without recording the print")
+    s.set_defaults(func=cmd_receipt)
+    s = sub.add_parser("verify", help="check a receipt's verification code (exit 0 valid, 1 invalid)")
+    s.add_argument("case_no")
+    s.add_argument("code")
+    s.set_defaults(func=cmd_verify)
+    s = sub.add_parser("secret", help="store or remove a secret in the system keyring")
+    s.add_argument("action", choices=["set", "delete"], help="set: the value is read from standard input")
+    s.add_argument("name", help="e.g. receipt-signing-key")
+    s.set_defaults(func=cmd_secret)
+    s = sub.add_parser(
+        "export",
+        help="end-of-day export (日结): register as XLSX and CSV, PDF summary, manifest.json",
+        description=(
+            "Export this workstation's register of the cases received on a day (or from --from to --to) "
+            "as XLSX and CSV (UTF-8 with BOM), a PDF summary and manifest.json with the files' SHA-256. "
+            "Until user accounts exist the command line exports as the role clerk (窗口受理员): ID numbers, "
+            "phones and addresses are masked (110105********1239, 138****5678) and health, income and "
+            "property are left out. A closed day is exported from what was stored when it was closed, "
+            "so exporting it again gives the same files."
+        ),
+    )
+    s.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="the day")
+    s.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD", help="first day of a range")
+    s.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD", help="last day of a range")
+    s.add_argument("--out", required=True, help="folder to write the files into (created if missing)")
+    s.add_argument("--close", action="store_true", help="close the day (日结) first; refused if already closed")
+    s.add_argument("--user", help="who exports (and closes); recorded in the manifest and the audit log")
+    s.set_defaults(func=cmd_export)
     return p
 
 

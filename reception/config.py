@@ -163,6 +163,19 @@ class FileSettings:
 
 
 @dataclass(frozen=True)
+class ReceiptSettings:
+    """``[receipts]``: the font embedded in receipts and other PDFs (see ``reception.pdf.fonts``)."""
+
+    #: a TrueType font file (``.ttf``/``.ttc``) to use instead of the system or shipped font
+    font: Path | None = None
+    #: which font of a ``.ttc`` collection
+    font_index: int = 0
+    #: fonts for characters the main font lacks, tried in order before the system fallbacks;
+    #: ``"path"`` or ``"path#index"``
+    fallback_fonts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Contact:
     phone: str | None = None
     address: str | None = None
@@ -337,6 +350,7 @@ class HallConfig:
     network: Network
     #: the files merged into this configuration, defaults first
     source_files: tuple[Path, ...] = ()
+    receipts: ReceiptSettings = field(default_factory=ReceiptSettings)
 
     @property
     def routing_rules_path(self) -> Path:
@@ -740,7 +754,7 @@ class Checker:
         return v
 
 
-_TOP_KEYS = ("centre", "workstation", "intake", "files", "category", "department", "network")
+_TOP_KEYS = ("centre", "workstation", "intake", "files", "category", "department", "network", "receipts")
 _CONTACT_KEYS = ("phone", "address", "hours")
 
 
@@ -758,6 +772,7 @@ class _Builder(Checker):
         files = self.files(self.table(d, "files", "", required=True))
         departments = self.departments(self.tables(d, "department", "", required=True))
         network = self.network(self.table(d, "network", "", required=True))
+        receipts = self.receipts(self.table(d, "receipts", ""))
         if self.problems:
             raise ConfigError(self.problems)
         return HallConfig(
@@ -769,6 +784,7 @@ class _Builder(Checker):
             categories=categories,
             network=network,
             source_files=source_files,
+            receipts=receipts,
         )
 
     def centre(self, t: dict) -> Centre:
@@ -851,6 +867,35 @@ class _Builder(Checker):
             if not cal_dir.is_dir():
                 self.bad("files.calendars_dir", "config.dir_missing", value=str(cal_dir))
         return FileSettings(routing_rules=routing, deadline_rules=deadlines, calendars_dir=cal_dir)
+
+    def _font_file(self, spec: str, where: str) -> Path | None:
+        name = spec.strip()
+        m = re.match(r"^(.*)#\d+$", name)
+        p = Path(m.group(1) if m else name).expanduser()
+        if not p.is_absolute():
+            p = self.base_dir / p
+        if not p.is_file():
+            self.bad(where, "config.file_missing", value=name, looked=str(p.parent))
+            return None
+        return p
+
+    def receipts(self, t: dict) -> ReceiptSettings:
+        p = "receipts"
+        self.unknown(t, ("font", "font_index", "fallback_fonts"), p)
+        font_text = self.text(t, "font", p, required=False)
+        font = self._font_file(font_text, f"{p}.font") if font_text else None
+        index = 0
+        if t.get("font_index") is not None:
+            index = self.integer(t, "font_index", p, default=0, minimum=0)
+        fallbacks: list[str] = []
+        for i, spec in enumerate(self.str_list(t, "fallback_fonts", p)):
+            if not spec.strip():
+                continue
+            path = self._font_file(spec, f"{p}.fallback_fonts[{i}]")
+            if path is not None:
+                m = re.match(r"^.*(#\d+)$", spec.strip())
+                fallbacks.append(str(path) + (m.group(1) if m else ""))
+        return ReceiptSettings(font=font, font_index=index, fallback_fonts=tuple(fallbacks))
 
     def code(self, t: dict, path: str, seen: dict[str, str], *, pattern: re.Pattern = _CODE_RE) -> str | None:
         code = self.text(t, "code", path)

@@ -279,5 +279,5 @@ class DayClose(Base):
     case_count: Mapped[int] = mapped_column(Integer, nullable=False)
     first_case_no: Mapped[str | None] = mapped_column(String(48))
     last_case_no: Mapped[str | None] = mapped_column(String(48))
-    snapshot: Mapped[list] = mapped_column(JSON, nullable=False)
+    snapshot: Mapped[dict] = mapped_column(JSON, nullable=False)
     manifest: Mapped[dict | None] = mapped_column(JSON)
