@@ -43,7 +43,7 @@ from reportlab.platypus import (
 from reception.export.masking import Disclosure, render_cell
 from reception.export.summary import DUE_SOON_DAYS, Breakdown, Summary
 from reception.pdf.fonts import FontSet
-from reception.pdf.styles import GREY, INK, RULE, SHADE, doc_kwargs, paragraph_styles
+from reception.pdf.styles import GREY, INK, RULE, SHADE, doc_kwargs, numbered_canvas, paragraph_styles
 
 ACCENT = colors.Color(0.18, 0.33, 0.55)
 BAR = colors.Color(0.29, 0.47, 0.71)
@@ -93,27 +93,6 @@ class _Heading(Flowable):
         c.setLineWidth(0.6)
         c.line(0, 1 * mm, self.width, 1 * mm)
         c.restoreState()
-
-
-def _numbered_canvas(decorate):
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                decorate(self, self._pageNumber, total)
-                Canvas.showPage(self)
-            Canvas.save(self)
-
-    return NumberedCanvas
 
 
 class _Report:
@@ -496,7 +475,7 @@ class _Report:
             if i:
                 story.append(PageBreak())
             story += section()
-        doc.build(story, canvasmaker=_numbered_canvas(self.decorate))
+        doc.build(story, canvasmaker=numbered_canvas(self.decorate))
         return buf.getvalue()
 
     def decorate(self, c: Canvas, page: int, pages: int) -> None:

@@ -39,6 +39,7 @@ from reception.pdf.styles import (
     QrFlowable,
     doc_kwargs,
     draw_seal_area,
+    numbered_canvas,
     paragraph_styles,
     spaced,
     table_font_style,
@@ -112,29 +113,6 @@ def _page_decorator(view: ReceiptView, tmpl: ReceiptTemplate, fonts: FontSet):
         c.restoreState()
 
     return decorate
-
-
-def _numbered_canvas(decorate):
-    """A canvas that knows the page count when it finishes: pages are kept until ``save``."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                decorate(self, self._pageNumber, total)
-                Canvas.showPage(self)
-            Canvas.save(self)
-
-    return NumberedCanvas
 
 
 # -- A4: receipt and transfer slip ------------------------------------------------------------------
@@ -528,7 +506,7 @@ class _A4:
             bottomPadding=0,
         )
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        doc.build(story, canvasmaker=_numbered_canvas(decorate))
+        doc.build(story, canvasmaker=numbered_canvas(decorate))
         return buf.getvalue(), doc.page
 
 
