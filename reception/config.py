@@ -563,6 +563,22 @@ def config_problem(file: str, line: int | None, key: str, code: str, **params: A
     return ConfigProblem(file=file, line=line, key=key, message_zh=zh.format(**params), message_en=en.format(**params))
 
 
+def read_layers(paths: Iterable[Path]) -> list[tuple[str, str, dict]]:
+    """(file, text, data) of each TOML file, in order; every file's problems reported at once."""
+    problems: list[ConfigProblem] = []
+    layers: list[tuple[str, str, dict]] = []
+    for p in paths:
+        try:
+            text, data = read_toml(p)
+        except ConfigError as e:
+            problems += e.problems
+            continue
+        layers.append((str(p), text, data))
+    if problems:
+        raise ConfigError(problems)
+    return layers
+
+
 def read_toml(path: Path) -> tuple[str, dict]:
     """Read and parse a TOML file; unreadable files and syntax errors raise :class:`ConfigError`."""
     try:
@@ -1015,17 +1031,7 @@ def load_config(path: Path | None = None) -> HallConfig:
     else:
         path = Path(path)
         base_dir = path.resolve().parent
-    problems: list[ConfigProblem] = []
-    layers: list[tuple[str, str, dict]] = []
-    for p in (defaults_path(), path):
-        try:
-            text, data = read_toml(p)
-        except ConfigError as e:
-            problems += e.problems
-            continue
-        layers.append((str(p), text, data))
-    if problems:
-        raise ConfigError(problems)
+    layers = read_layers([defaults_path(), path])
     merged: dict = {}
     for _, _, data in layers:
         merged = deep_merge(merged, data)

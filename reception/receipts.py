@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from reception.config import Checker, HallConfig, Sources, deep_merge, read_toml
+from reception.config import Checker, HallConfig, Sources, deep_merge, read_layers
 from reception.context import Context
 from reception.errors import ConfigError, NotFound, ReceptionError, messages
 from reception.labels import enum_label
@@ -186,19 +186,7 @@ def load_template(hall_file: Path | None = None) -> ReceiptTemplate:
     cached = _template_cache.get(key)
     if cached is not None:
         return cached
-    layers: list[tuple[str, str, dict]] = []
-    problems = []
-    for p in (shipped, hall):
-        if p is hall and not hall.is_file():
-            continue
-        try:
-            text, data = read_toml(p)
-        except ConfigError as e:
-            problems += e.problems
-            continue
-        layers.append((str(p), text, data))
-    if problems:
-        raise ConfigError(problems)
+    layers = read_layers([shipped, hall] if hall.is_file() else [shipped])
     base = layers[0][2]
     merged = base
     if len(layers) > 1:

@@ -42,6 +42,7 @@ from reportlab.platypus import (
 
 from reception.export.masking import Disclosure, render_cell
 from reception.export.summary import DUE_SOON_DAYS, Breakdown, Summary
+from reception.export.writers import key_figures
 from reception.pdf.fonts import FontSet
 from reception.pdf.styles import GREY, INK, RULE, SHADE, doc_kwargs, numbered_canvas, paragraph_styles
 
@@ -271,18 +272,7 @@ class _Report:
         out.append(Spacer(1, 6 * mm))
         out.append(_Heading(self.f, "一、概况"))
         out.append(Spacer(1, 2 * mm))
-        tiles = [
-            ("受理案件", s.total),
-            ("来访人次", s.person_visits),
-            ("当场化解/答复", s.resolved_on_spot),
-            ("分流转办", s.routed),
-            ("集体访", s.group_visits),
-            ("重复访", s.repeat_visits),
-            ("红色风险", s.red),
-            ("橙色风险", s.orange),
-            ("逾期未办", s.overdue),
-            (f"{DUE_SOON_DAYS}日内到期", s.due_soon),
-        ]
+        tiles = key_figures(s, short=True)
         grid = []
         for i in range(0, len(tiles), 5):
             grid.append([self.p(f"{n}", "big") for _, n in tiles[i : i + 5]])

@@ -247,8 +247,9 @@ class RegisterWriter:
             ws.write_string(r, 1, v)
 
 
-def key_figures(s: Summary) -> list[tuple[str, int]]:
-    """The headline figures, in the order the summary prints them."""
+def key_figures(s: Summary, *, short: bool = False) -> list[tuple[str, int]]:
+    """The headline figures, in the order the summary prints them (``short``: tile labels)."""
+    scope = "" if short else f"（截至 {s.as_of.isoformat()}，全部在办案件）"
     return [
         ("受理案件", s.total),
         ("来访人次", s.person_visits),
@@ -258,6 +259,6 @@ def key_figures(s: Summary) -> list[tuple[str, int]]:
         ("重复访", s.repeat_visits),
         ("红色风险", s.red),
         ("橙色风险", s.orange),
-        (f"逾期未办（截至 {s.as_of.isoformat()}，全部在办案件）", s.overdue),
-        (f"{DUE_SOON_DAYS}日内到期（截至 {s.as_of.isoformat()}，全部在办案件）", s.due_soon),
+        (f"逾期未办{scope}", s.overdue),
+        (f"{DUE_SOON_DAYS}日内到期{scope}", s.due_soon),
     ]
