@@ -114,6 +114,10 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # Closing the case (reception.tracking.close_case): when, how it ended, and the visitor's view.
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    satisfaction: Mapped[str | None] = mapped_column(String(16))
 
     parties: Mapped[list[Party]] = relationship(back_populates="case", order_by="Party.id")
     deadlines: Mapped[list[CaseDeadline]] = relationship(back_populates="case", order_by="CaseDeadline.id")

@@ -1,0 +1,53 @@
+"""Fixtures for the desk tests: a real SQLite file, a real Desk, state in a temporary INI file.
+
+Qt runs offscreen (``QT_QPA_PLATFORM=offscreen``, set in tests/conftest.py); pytest-qt fails a test on
+any Qt warning (``qt_log_level_fail`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from ui.state import open_settings
+
+    s = open_settings(tmp_path / "desk-state.ini")
+    yield s
+    s.sync()
+
+
+@pytest.fixture
+def desk(qapp, ctx, settings):
+    from ui import state
+    from ui.desk import Desk
+
+    settings.setValue(state.CLERK, "李晓梅")
+    d = Desk(ctx, settings, lang="zh")
+    yield d
+    d.runner.shutdown(wait=True)
+    # deliver what the workers posted before the runner went away
+    QApplication.processEvents()
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type ``text`` into ``widget`` the way a Chinese input method does: one committed string.
+
+    ``qtbot.keyClicks`` only maps ASCII keys (Chinese aborts the process); an IME sends a
+    QInputMethodEvent whose commit string is what the clerk chose."""
+    widget.setFocus(Qt.FocusReason.OtherFocusReason)
+    ev = QInputMethodEvent("", [])
+    ev.setCommitString(text)
+    QApplication.sendEvent(widget, ev)
+
+
+def wait_idle(qtbot, desk, timeout: int = 10_000) -> None:
+    """Wait until every background task of the desk has finished and delivered its callback."""
+    qtbot.waitUntil(desk.runner.idle, timeout=timeout)
+
+
+__all__ = ["QEvent", "type_text", "wait_idle"]
