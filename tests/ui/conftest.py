@@ -11,6 +11,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+import ui  # noqa: F401  (first: applies the PySide6 work-around of ui/_compat.py before any Qt call)
+
 
 @pytest.fixture
 def settings(tmp_path):
