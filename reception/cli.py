@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reception import __version__
 from reception.errors import ConfigError, NotFound, ReceptionError, ValidationFailed
+from reception.labels import enum_label
 from reception.storage.maintenance import tidy
 
 log = logging.getLogger("reception")
@@ -151,6 +152,82 @@ def cmd_search(args) -> int:
             )
         )
     _err(f"共 {len(results)} 件" if lang == "zh" else f"{len(results)} case(s)")
+    return 0
+
+
+def cmd_list(args) -> int:
+    """The case list (案件查询) with its filters, one page of it."""
+    from reception.caselist import CaseFilter, listing_rows, open_listing
+    from reception.labels import enum_label
+
+    lang = _lang(args)
+    zh = lang == "zh"
+    f = CaseFilter(
+        date_from=args.date_from,
+        date_to=args.date_to,
+        window=args.window,
+        status=args.status,
+        department=args.department,
+        risk=args.risk,
+        overdue=args.overdue,
+        query=args.query or "",
+    )
+    descending = args.order == "desc" if args.order else args.sort == "received"
+    ctx = _context(args)
+    try:
+        listing = open_listing(ctx, f, args.sort, descending)
+        rows = listing_rows(ctx, listing, args.offset, args.limit)
+    finally:
+        ctx.close()
+    if args.json:
+        _out(
+            json.dumps(
+                {
+                    "total": listing.total,
+                    "offset": args.offset,
+                    "rows": [
+                        {
+                            "case_no": r.case_no,
+                            "received_at": r.received_at.isoformat(),
+                            "window": r.window,
+                            "channel": r.channel,
+                            "applicant": r.applicant_name,
+                            "category": r.category,
+                            "department": r.department,
+                            "status": r.status,
+                            "risk": r.risk_level,
+                            "next_due": r.next_due.isoformat() if r.next_due else None,
+                            "overdue": r.overdue,
+                        }
+                        for r in rows
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    for r in rows:
+        due = r.next_due.isoformat() if r.next_due else ""
+        if r.overdue:
+            due += " 逾期" if zh else " overdue"
+        _out(
+            "\t".join(
+                [
+                    r.case_no,
+                    r.received_at.strftime("%Y-%m-%d %H:%M"),
+                    enum_label("window", r.window, lang),
+                    r.applicant_name,
+                    ctx.config.category_label(r.category, lang) if r.category else "",
+                    ctx.config.department_label(r.department, lang) if r.department else "",
+                    enum_label("status", r.status, lang),
+                    enum_label("risk", r.risk_level, lang),
+                    due,
+                ]
+            )
+        )
+    shown = f"{args.offset + 1}–{args.offset + len(rows)}" if rows else "0"
+    _err(f"共 {listing.total} 件，显示第 {shown} 件" if zh else f"{listing.total} case(s), showing {shown}")
     return 0
 
 
@@ -317,6 +394,167 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    from reception.overview import desk_status, format_age, queue_overview
+
+    zh = _lang(args) == "zh"
+    lang = "zh" if zh else "en"
+    ctx = _context(args)
+    try:
+        st = desk_status(ctx)
+        queues = queue_overview(ctx, now=st.as_of)
+    finally:
+        ctx.close()
+    if args.json:
+        _out(
+            json.dumps(
+                {
+                    "database": st.db_url,
+                    "dialect": st.dialect,
+                    "pending_pushes": st.pending_pushes,
+                    "pending_cases": st.pending_cases,
+                    "failed_pushes": st.failed_pushes,
+                    "oldest_pending_at": st.oldest_pending_at.isoformat() if st.oldest_pending_at else None,
+                    "queues": st.queues,
+                    "departments": [
+                        {
+                            "code": q.code,
+                            "name": q.name,
+                            "transport": q.transport,
+                            "in_config": q.in_config,
+                            "outbox": q.outbox,
+                            "transfers": q.transfers,
+                            "pending": q.pending,
+                            "failed": q.failed,
+                            "delivered": q.delivered,
+                            "oldest_pending_at": q.oldest_pending_at.isoformat() if q.oldest_pending_at else None,
+                            "last_error": q.last_error,
+                        }
+                        for q in queues
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    _out(("数据库：" if zh else "database: ") + f"{st.db_url} ({st.dialect})")
+    if zh:
+        _out(f"待推送：{st.pending_pushes} 条转办（{st.pending_cases} 件案件）；失败：{st.failed_pushes} 条")
+    else:
+        _out(
+            f"waiting to be pushed: {st.pending_pushes} transfer(s) of {st.pending_cases} case(s); "
+            f"failed: {st.failed_pushes}"
+        )
+    queue_text = {
+        "not_configured": ("部门队列：未配置推送地址", "department queues: no transport configured"),
+        "failing": (
+            f"部门队列：{len(st.departments_failing)} 个部门最近一次推送失败",
+            f"department queues: the last push failed for {len(st.departments_failing)} department(s)",
+        ),
+        "unknown": (
+            f"部门队列：{len(st.departments_with_transport)} 个部门已配置推送方式，连通情况未检测",
+            f"department queues: {len(st.departments_with_transport)} department(s) with a transport, "
+            "reachability not checked",
+        ),
+    }[st.queues]
+    _out(queue_text[0] if zh else queue_text[1])
+    header = (
+        ["部门", "推送方式", "待推送", "失败", "已送达", "最早待推送", "最近错误"]
+        if zh
+        else ["department", "transport", "waiting", "failed", "delivered", "oldest waiting", "last error"]
+    )
+    _out("\t".join(header))
+    for q in queues:
+        _out(
+            "\t".join(
+                [
+                    q.label(lang) if q.in_config else f"{q.code}" + ("（未在配置中）" if zh else " (not configured)"),
+                    q.transport or ("未配置" if zh else "none"),
+                    str(q.pending),
+                    str(q.failed),
+                    str(q.delivered),
+                    format_age(q.oldest_pending_age, lang),
+                    (q.last_error or "").replace("\n", " ")[:120],
+                ]
+            )
+        )
+    return 0
+
+
+def _user(args) -> str:
+    import getpass
+
+    return args.user or os.environ.get("RECEPTION_USER") or getpass.getuser()
+
+
+def _tracked(args, result) -> int:
+    lang = _lang(args)
+    status = enum_label("status", result.status, lang)
+    _out(f"{result.case_no}\t{result.entry.label(lang)}\t{status}")
+    return 0
+
+
+def cmd_note(args) -> int:
+    from reception.tracking import add_note
+
+    ctx = _context(args)
+    try:
+        return _tracked(args, add_note(ctx, args.case_no, args.text, user=_user(args)))
+    finally:
+        ctx.close()
+
+
+def cmd_answer(args) -> int:
+    from reception.tracking import record_answer
+
+    ctx = _context(args)
+    try:
+        result = record_answer(
+            ctx,
+            args.case_no,
+            department=args.department,
+            kind=args.kind,
+            text=args.text,
+            department_case_no=args.department_case_no,
+            answered_on=args.answered_on,
+            user=_user(args),
+        )
+    finally:
+        ctx.close()
+    return _tracked(args, result)
+
+
+def cmd_close(args) -> int:
+    from reception.tracking import close_case
+
+    ctx = _context(args)
+    try:
+        result = close_case(
+            ctx, args.case_no, outcome=args.outcome, satisfaction=args.satisfaction, note=args.note, user=_user(args)
+        )
+    finally:
+        ctx.close()
+    return _tracked(args, result)
+
+
+def cmd_timeline(args) -> int:
+    from reception.tracking import timeline
+
+    ctx = _context(args)
+    try:
+        entries = timeline(ctx, args.case_no)
+    finally:
+        ctx.close()
+    if args.json:
+        _out(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
+        return 0
+    lang = _lang(args)
+    for e in entries:
+        _out("\t".join([e.at.strftime("%Y-%m-%d %H:%M"), e.label(lang), e.actor or "", e.summary(lang)]))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reception", description="一站式受理台 / One-stop reception desk")
     p.add_argument("--version", action="version", version=f"reception {__version__}")
@@ -340,6 +578,34 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--limit", type=int, default=200)
     s.set_defaults(func=cmd_search)
+    s = sub.add_parser(
+        "list",
+        help="the case list (案件查询): filter, sort and page through the cases",
+        description=(
+            "List cases received in a date range, by window, status, department, risk or overdue, and/or "
+            "matching one search text (case number, ID number, phone, name or words of the facts). "
+            "Overdue: an open deadline due before today (hall time) on a case not resolved or closed."
+        ),
+    )
+    s.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD", help="received on or after")
+    s.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD", help="received on or before")
+    s.add_argument("--window", help="litigation, procuratorate, legal_aid, petition, mediation, consultation")
+    s.add_argument("--status", help="registered, routed, in_progress, returned, resolved, closed")
+    s.add_argument("--department", help="a department code of the hall configuration")
+    s.add_argument("--risk", help="red, orange, yellow, blue")
+    s.add_argument("--overdue", action="store_true", help="only overdue cases")
+    s.add_argument("--query", help="case number, ID number, phone, name or words of the facts")
+    s.add_argument(
+        "--sort",
+        default="received",
+        choices=["received", "case_no", "applicant", "window", "status", "risk", "department"],
+        help="column to sort by (default received)",
+    )
+    s.add_argument("--order", choices=["asc", "desc"], help="default: desc for received, asc otherwise")
+    s.add_argument("--offset", type=int, default=0, help="first row to show (0-based)")
+    s.add_argument("--limit", type=int, default=50, help="rows to show (default 50)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_list)
     s = sub.add_parser("demo", help="add realistic synthetic cases")
     s.add_argument("--cases", type=int, default=100)
     s.add_argument("--seed", type=int, default=None)
@@ -359,6 +625,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("action", choices=["set", "delete"], help="set: the value is read from standard input")
     s.add_argument("name", help="e.g. receipt-signing-key")
     s.set_defaults(func=cmd_secret)
+    s = sub.add_parser("status", help="database in use, cases waiting to be pushed, department queues")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_status)
     s = sub.add_parser(
         "export",
         help="end-of-day export (日结): register as XLSX and CSV, PDF summary, manifest.json",
@@ -378,6 +647,48 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--close", action="store_true", help="close the day (日结) first; refused if already closed")
     s.add_argument("--user", help="who exports (and closes); recorded in the manifest and the audit log")
     s.set_defaults(func=cmd_export)
+    s = sub.add_parser("note", help="add a note (备注) to a case's timeline")
+    s.add_argument("case_no")
+    s.add_argument("text")
+    s.add_argument("--user", help="who writes it (default: RECEPTION_USER, then the login name)")
+    s.set_defaults(func=cmd_note)
+    s = sub.add_parser(
+        "answer",
+        help="record a department's answer by hand (accepted, returned, progress, concluded)",
+        description=(
+            "kinds: accepted 已受理（签收）, returned 退回 (TEXT is the reason), progress 办理进展, "
+            "concluded 已办结 (TEXT is the outcome). DEPARTMENT is a department code or name the case was "
+            "transferred to."
+        ),
+    )
+    s.add_argument("case_no")
+    s.add_argument("--department", required=True)
+    s.add_argument("--kind", required=True, help="accepted | returned | progress | concluded")
+    s.add_argument("--text", help="the answer: reason, progress or outcome")
+    s.add_argument("--department-case-no", help="the department's own case number")
+    s.add_argument("--answered-on", metavar="YYYY-MM-DD", help="when the department answered (default: today)")
+    s.add_argument("--user", help="who records it (default: RECEPTION_USER, then the login name)")
+    s.set_defaults(func=cmd_answer)
+    s = sub.add_parser(
+        "close",
+        help="close a case (办结) with its outcome and the visitor's satisfaction",
+        description=(
+            "outcomes: resolved 化解成功, mediated 调解成功, answered 已答复, withdrawn 撤回, "
+            "referred 转其他法定途径, not_accepted 不予受理, unresolved 未化解. "
+            "satisfaction: very_satisfied 非常满意, satisfied 满意, basic 基本满意, dissatisfied 不满意, "
+            "not_reached 未能回访."
+        ),
+    )
+    s.add_argument("case_no")
+    s.add_argument("--outcome", required=True)
+    s.add_argument("--satisfaction", required=True)
+    s.add_argument("--note")
+    s.add_argument("--user", help="who closes it (default: RECEPTION_USER, then the login name)")
+    s.set_defaults(func=cmd_close)
+    s = sub.add_parser("timeline", help="a case's timeline: events and receipt prints, oldest first")
+    s.add_argument("case_no")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_timeline)
     return p
 
 

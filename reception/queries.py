@@ -157,6 +157,29 @@ def id_forms(number: str) -> list[str]:
     return sorted(forms)
 
 
+def phone_query(value: str) -> str:
+    """A phone number as typed in a search box, in the form stored on parties (``+86``, spaces removed)."""
+    return validate_phone(value, "q").normalized or value
+
+
+def party_condition(kind: str, value: str):
+    """The ``parties`` rows a classified query (:func:`classify_query`) names: ``id`` or ``phone``."""
+    if kind == "id":
+        return Party.id_number.in_(id_forms(value))
+    if kind == "phone":
+        return Party.phone == phone_query(value)
+    raise ValueError(f"no party condition for a {kind!r} query")
+
+
+def name_condition(session: Session, value: str):
+    """Parties named ``value``; when nobody has exactly that name, names starting with it (two characters
+    or more). Shared by :func:`search` and the case list (``reception.caselist``)."""
+    exact = Party.name == value
+    if len(value) < 2 or session.scalar(select(Party.id).where(exact).limit(1)) is not None:
+        return exact
+    return and_(Party.name >= value, Party.name < value + "\uffff")
+
+
 def search(ctx: Context, query: str, *, limit: int = 200) -> list[CaseSummary]:
     """One search box: case number, ID number (either 15/18 form), phone, name, words of the facts."""
     kind, value = classify_query(query)
@@ -166,20 +189,13 @@ def search(ctx: Context, query: str, *, limit: int = 200) -> list[CaseSummary]:
         if kind == "case_no":
             ids = list(session.scalars(select(Case.id).where(Case.case_no == value)))
             return _summaries(session, ids)
-        if kind == "id":
-            return _summaries(session, _party_case_ids(session, Party.id_number.in_(id_forms(value)), limit))
-        if kind == "phone":
-            chk = validate_phone(value, "q")
-            phone = chk.normalized or value
-            return _summaries(session, _party_case_ids(session, Party.phone == phone, limit))
-        by_name = _party_case_ids(session, Party.name == value, limit)
-        prefix = []
-        if len(value) >= 2 and not by_name:
-            prefix = _party_case_ids(session, and_(Party.name >= value, Party.name < value + "\uffff"), limit)
+        if kind in ("id", "phone"):
+            return _summaries(session, _party_case_ids(session, party_condition(kind, value), limit))
+        by_name = _party_case_ids(session, name_condition(session, value), limit)
         by_text = search_text(session, value, limit)
         merged: list[int] = []
         seen: set[int] = set()
-        for cid in [*by_name, *prefix, *by_text]:
+        for cid in [*by_name, *by_text]:
             if cid not in seen:
                 seen.add(cid)
                 merged.append(cid)

@@ -18,7 +18,6 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import jsonschema
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -188,7 +187,10 @@ def case_schema() -> dict:
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
+def _validator():
+    # jsonschema costs ~75 ms to import: loaded on first use (the desk warms it up in the background).
+    import jsonschema
+
     return jsonschema.Draft202012Validator(case_schema())
 
 
@@ -202,6 +204,12 @@ def json_path(parts) -> str:
     return out
 
 
+def _best_match(errors):
+    from jsonschema.exceptions import best_match
+
+    return best_match(errors)
+
+
 def _schema_errors(data: dict) -> list[FieldError]:
     errors: list[FieldError] = []
     seen: set[tuple[str, str]] = set()
@@ -210,7 +218,7 @@ def _schema_errors(data: dict) -> list[FieldError]:
         v = err.validator
         if v in ("oneOf", "anyOf"):
             # nullable objects: report the most specific inner problem
-            best = jsonschema.exceptions.best_match(err.context) if err.context else None
+            best = _best_match(err.context) if err.context else None
             if best is not None and best.validator != "type":
                 err, v = best, best.validator
                 path = json_path(err.absolute_path)

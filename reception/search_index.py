@@ -10,7 +10,7 @@ bigrams, so it falls back to a scan of the stored documents (slow but never sile
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import Integer, and_, column, select, text
 from sqlalchemy.orm import Session
 
 from reception.storage.models import Case
@@ -54,42 +54,71 @@ def _fts_phrase(tokens: list[str]) -> str:
     return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
 
 
-def search_text(session: Session, query: str, limit: int = 200) -> list[int]:
-    """Case ids whose facts or requests contain every word of ``query``, newest first."""
+def split_query(query: str) -> tuple[list[list[str]], list[str]]:
+    """The query's phrases the index can answer, and its one-character Han words (which it cannot)."""
     phrases = [p for p in query_bigrams(query) if p]
-    if not phrases:
-        return []
     indexable = [p for p in phrases if not (len(p) == 1 and len(p[0]) == 1 and not p[0].isascii())]
     single_chars = [p[0] for p in phrases if p not in indexable]
+    return indexable, single_chars
+
+
+def match_sql(dialect: str, indexable: list[list[str]]) -> tuple[str, dict]:
+    """``SELECT case_id ...`` of the cases whose index holds every phrase (no order, no limit), and its
+    parameters. The caller orders and limits it, or uses it as a subquery."""
+    if dialect == "sqlite":
+        match = " AND ".join(_fts_phrase(p) for p in indexable)
+        return "SELECT rowid AS case_id FROM case_fts WHERE case_fts MATCH :m", {"m": match}
+    tsq = " & ".join("(" + " <-> ".join(_pg_lexeme(t) for t in p) + ")" for p in indexable)
+    return "SELECT case_id FROM case_search WHERE grams @@ to_tsquery('simple', :q)", {"q": tsq}
+
+
+def search_text(session: Session, query: str, limit: int = 200) -> list[int]:
+    """Case ids whose facts or requests contain every word of ``query``, newest first."""
+    indexable, single_chars = split_query(query)
+    if not indexable and not single_chars:
+        return []
     dialect = session.get_bind().dialect.name
     if indexable:
-        if dialect == "sqlite":
-            match = " AND ".join(_fts_phrase(p) for p in indexable)
-            fetch = limit if not single_chars else limit * 20
-            ids = [
-                r[0]
-                for r in session.execute(
-                    text("SELECT rowid FROM case_fts WHERE case_fts MATCH :m ORDER BY rowid DESC LIMIT :n"),
-                    {"m": match, "n": fetch},
-                )
-            ]
-        else:
-            tsq = " & ".join("(" + " <-> ".join(_pg_lexeme(t) for t in p) + ")" for p in indexable)
-            fetch = limit if not single_chars else limit * 20
-            ids = [
-                r[0]
-                for r in session.execute(
-                    text(
-                        "SELECT case_id FROM case_search WHERE grams @@ to_tsquery('simple', :q) "
-                        "ORDER BY case_id DESC LIMIT :n"
-                    ),
-                    {"q": tsq, "n": fetch},
-                )
-            ]
+        sql, params = match_sql(dialect, indexable)
+        fetch = limit if not single_chars else limit * 20
+        ids = [r[0] for r in session.execute(text(sql + " ORDER BY case_id DESC LIMIT :n"), {**params, "n": fetch})]
         if not single_chars:
             return ids
         return _filter_chars(session, ids, single_chars)[:limit]
     return _scan_chars(session, single_chars, limit)
+
+
+def text_condition(dialect: str, query: str, *, id_column=None):
+    """A WHERE condition on ``cases`` for the words of ``query`` (the case list's unbounded form of
+    :func:`search_text`), or ``None`` when the query has no words. Indexed phrases become a subquery of
+    the index; one-character Han words are looked for in the facts and requests in SQL, like
+    :func:`document_text` (a scan of the rows the other conditions leave). ``id_column`` stands for
+    ``cases.id`` (the case list passes it wrapped to steer SQLite's plan)."""
+    indexable, single_chars = split_query(query)
+    conds = []
+    if indexable:
+        sql, params = match_sql(dialect, indexable)
+        ids = Case.id if id_column is None else id_column
+        conds.append(ids.in_(text(sql).bindparams(**params).columns(column("case_id", Integer))))
+    for i, ch in enumerate(single_chars):
+        conds.append(_contains_char(dialect, ch, f"ch{i}"))
+    return and_(*conds) if conds else None
+
+
+def _contains_char(dialect: str, ch: str, name: str):
+    """The facts or one of the requests contain ``ch`` (same text as :func:`document_text`)."""
+    if dialect == "sqlite":
+        sql = (
+            f"(instr(coalesce(json_extract(cases.document, '$.facts'), ''), :{name}) > 0 OR EXISTS "
+            f"(SELECT 1 FROM json_each(cases.document, '$.requests') AS r WHERE instr(r.value, :{name}) > 0))"
+        )
+    else:
+        sql = (
+            f"(strpos(coalesce(cases.document ->> 'facts', ''), :{name}) > 0 OR EXISTS "
+            f"(SELECT 1 FROM json_array_elements_text(cases.document -> 'requests') AS r(v) "
+            f"WHERE strpos(r.v, :{name}) > 0))"
+        )
+    return text(sql).bindparams(**{name: ch})
 
 
 def _pg_lexeme(token: str) -> str:

@@ -85,7 +85,7 @@ EXTRA_LABELS: dict[str, dict[str, str]] = {
         "failed": "发送失败",
         "cancelled": "已撤回",
     },
-    "deadline_status": {"open": "", "closed": "已办结"},
+    "deadline_status": {"open": "", "closed": "已办结", "met": "按期办结", "late": "逾期办结"},
 }
 
 

@@ -81,7 +81,72 @@ class Case(Base):
         UniqueConstraint("workstation", "year", "serial"),
         Index("ix_cases_received_date", "received_date"),
         Index("ix_cases_status_received", "status", "received_utc"),
-        Index("ix_cases_department", "department"),
+        # The case list (reception.caselist): one covering index per sort order (the sort column, then
+        # the received date and time and id for the enumerations), then the filtered columns, so any
+        # filters in any order walk one index (revision 0004).
+        Index(
+            "ix_cases_list_received",
+            "received_date",
+            "received_utc",
+            "id",
+            "window",
+            "status",
+            "risk_level",
+            "department",
+        ),
+        Index(
+            "ix_cases_list_case_no", "case_no", "id", "received_date", "window", "status", "risk_level", "department"
+        ),
+        Index(
+            "ix_cases_list_applicant",
+            "applicant_name",
+            "id",
+            "received_date",
+            "window",
+            "status",
+            "risk_level",
+            "department",
+        ),
+        Index(
+            "ix_cases_list_window",
+            "window",
+            "received_date",
+            "received_utc",
+            "id",
+            "status",
+            "risk_level",
+            "department",
+        ),
+        Index(
+            "ix_cases_list_status",
+            "status",
+            "received_date",
+            "received_utc",
+            "id",
+            "window",
+            "risk_level",
+            "department",
+        ),
+        Index(
+            "ix_cases_list_risk",
+            "risk_level",
+            "received_date",
+            "received_utc",
+            "id",
+            "window",
+            "status",
+            "department",
+        ),
+        Index(
+            "ix_cases_list_department",
+            "department",
+            "received_date",
+            "received_utc",
+            "id",
+            "window",
+            "status",
+            "risk_level",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
