@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,9 @@ class _Relay(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.call.connect(self._invoke)
+        # Always queued: a task that finishes before ``run()`` returns must not call back into the
+        # caller from inside ``run()`` (the caller may not have stored the Task yet).
+        self.call.connect(self._invoke, Qt.ConnectionType.QueuedConnection)
 
     @Slot(object)
     def _invoke(self, fn: Callable[[], None]) -> None:

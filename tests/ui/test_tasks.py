@@ -87,3 +87,13 @@ def test_wait_idle_helper(qtbot, desk):
     desk.runner.run(lambda: 1)
     wait_idle(qtbot, desk)
     assert desk.runner.idle()
+
+
+def test_callback_never_runs_inside_run(qtbot, runner):
+    """Even a task that is finished before run() returns calls back later, from the event loop."""
+    order = []
+    task = runner.run(lambda: None, on_done=lambda r: order.append("done"))
+    task.future.result(timeout=5)  # finished now, callback still pending
+    order.append("after run")
+    qtbot.waitUntil(runner.idle, timeout=5000)
+    assert order == ["after run", "done"]

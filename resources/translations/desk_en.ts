@@ -1,0 +1,1955 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>AnswerDialog</name>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="572"/>
+        <source>录入部门答复</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="582"/>
+        <source>部门(&amp;D)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="586"/>
+        <source>答复类型(&amp;K)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="590"/>
+        <location filename="../../ui/cases/detail.py" line="607"/>
+        <location filename="../../ui/cases/detail.py" line="612"/>
+        <source>说明(&amp;T)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="593"/>
+        <source>部门受理后给出的案号，如（2025）乌人社监字第12号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="594"/>
+        <source>部门案号(&amp;N)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="600"/>
+        <source>答复日期(&amp;O)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="608"/>
+        <source>退回理由(&amp;T)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="609"/>
+        <source>办理进展(&amp;T)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="610"/>
+        <source>办理结果(&amp;T)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../../ui/app.py" line="167"/>
+        <source>本厅配置文件有误，受理台无法启动。请按以下提示修改后重新启动：</source>
+        <extracomment>housekeeping (``storage.maintenance.tidy``): first run after start, then every …</extracomment>
+        <translation>The hall configuration file has errors; the desk cannot start. Correct the following and start again:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="252"/>
+        <source>受理台无法启动：{0}：{1}
+
+详细信息已记入日志：{2}</source>
+        <translation>The desk could not start: {0}: {1}
+
+The details are in the log: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="257"/>
+        <source>受理台无法启动</source>
+        <translation>The desk could not start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="302"/>
+        <source>配置文件有误</source>
+        <translation>Configuration error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="312"/>
+        <source>无法打开数据库：{0}
+
+{1}：{2}</source>
+        <translation>Cannot open the database: {0}
+
+{1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="319"/>
+        <source>无法打开数据库</source>
+        <translation>Cannot open the database</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDetailDialog</name>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="151"/>
+        <source>是</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="151"/>
+        <source>否</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="187"/>
+        <source>受理信息</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="188"/>
+        <source>案件编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="189"/>
+        <location filename="../../ui/cases/detail.py" line="753"/>
+        <source>状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="194"/>
+        <source>工作站</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="195"/>
+        <source>登记时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="239"/>
+        <source>事项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="292"/>
+        <source>原件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="292"/>
+        <source>复印件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="295"/>
+        <source>{n} 页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="297"/>
+        <source>{n} 份</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="299"/>
+        <source>已退还</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="325"/>
+        <source>分流</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="328"/>
+        <source>承办站点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="330"/>
+        <source>协办部门</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="335"/>
+        <source>分流规则</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="336"/>
+        <source>依据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="338"/>
+        <source>改派理由</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="341"/>
+        <source>规则建议</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="347"/>
+        <source>法定期限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="350"/>
+        <source>{start} 起，{due} 届满</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="355"/>
+        <source>；节假日顺延，原 {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="357"/>
+        <source>；节假日安排未载入，仅按周末推算</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="373"/>
+        <source>办结</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="374"/>
+        <source>办结时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="683"/>
+        <source>案件 {case_no}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="704"/>
+        <source>可选中复制</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="706"/>
+        <source>复制编号(&amp;C)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="734"/>
+        <source>案件信息</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="737"/>
+        <source>时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="737"/>
+        <source>事件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="737"/>
+        <source>操作人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="737"/>
+        <source>内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="747"/>
+        <source>时间线</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="751"/>
+        <source>部门</source>
+        <translation type="unfinished">Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="752"/>
+        <source>角色</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="754"/>
+        <source>部门案号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="755"/>
+        <source>办理结果 / 退回理由</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="756"/>
+        <source>更新时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="765"/>
+        <source>转办</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="769"/>
+        <source>重打回执(&amp;P)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="770"/>
+        <source>预览并补打受理回执（Ctrl+P）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="773"/>
+        <source>添加备注(&amp;N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="775"/>
+        <source>录入部门答复(&amp;A)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="777"/>
+        <source>办结(&amp;E)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="779"/>
+        <source>刷新</source>
+        <translation type="unfinished">Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="780"/>
+        <source>重新读取案件（F5）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="783"/>
+        <source>关闭</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="784"/>
+        <source>关闭（Esc）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="817"/>
+        <source>正在读取……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="852"/>
+        <source>读取案件失败：{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="885"/>
+        <source>{window_label}：{window}&#x3000;{received_label}：{received}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="894"/>
+        <source>风险：{level}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="899"/>
+        <source>风险：未评估</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="904"/>
+        <source>已于 {date} 办结：{outcome}，回访{satisfaction}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="914"/>
+        <source>无未到期的法定期限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="920"/>
+        <source>下一期限：{label} {due}（已逾期 {n} 天）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="926"/>
+        <source>下一期限：{label} {due}（今天到期）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="929"/>
+        <source>下一期限：{label} {due}（还有 {n} 天）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CaseTableModel</name>
+    <message>
+        <location filename="../../ui/cases/model.py" line="161"/>
+        <source>逾期</source>
+        <extracomment>pages kept in memory (x 200 rows) rows from a page&apos;s edge at which the neighbouring page is asked for ahead at most this many pages asked for at once (the most recent wins)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/model.py" line="406"/>
+        <source>按{0}排序</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/model.py" line="459"/>
+        <source>办理期限 {0} 已过，案件尚未办结</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/model.py" line="461"/>
+        <source>{0}：按回车键或双击打开</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CasesPage</name>
+    <message>
+        <location filename="../../ui/cases/page.py" line="76"/>
+        <source>案件查询</source>
+        <extracomment>the date presets: key -&gt; days back from today (None: no date limit; &quot;custom&quot;: the two date fields) how long a filter change waits for the next one before the list is asked again default widths of the columns: a typical value of each, measured in the table&apos;s font after a refresh: the case that was current and its row (the same row if the case is not loaded)</extracomment>
+        <translation type="unfinished">Cases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="82"/>
+        <source>刷新</source>
+        <translation type="unfinished">Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="83"/>
+        <source>重新查询（F5）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="100"/>
+        <source>今天</source>
+        <translation type="unfinished">Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="101"/>
+        <source>近7天</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="102"/>
+        <source>近30天</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="103"/>
+        <source>近90天</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="104"/>
+        <source>今年</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="105"/>
+        <source>全部</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="106"/>
+        <source>自定义</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="118"/>
+        <source>全部窗口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="120"/>
+        <source>全部状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="123"/>
+        <source>全部部门</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="125"/>
+        <source>全部风险</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="126"/>
+        <source>仅看逾期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="128"/>
+        <source>有已过期的办理期限、且尚未办结的案件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="129"/>
+        <source>重置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="130"/>
+        <source>清除全部筛选条件和查询内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="134"/>
+        <source>受理日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="139"/>
+        <source>至</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="150"/>
+        <source>案件编号、姓名、证件号码、电话或事实关键词，回车查询（Ctrl+F）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="156"/>
+        <source>查询</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="380"/>
+        <source>正在查询…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="385"/>
+        <source>共 {0} 件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="386"/>
+        <source>没有符合条件的案件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="401"/>
+        <source>查询失败</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CloseDialog</name>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="631"/>
+        <source>办结案件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="636"/>
+        <location filename="../../ui/cases/detail.py" line="642"/>
+        <source>请选择</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="638"/>
+        <source>办结结果(&amp;O)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="644"/>
+        <source>回访满意度(&amp;S)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="648"/>
+        <source>备注(&amp;T)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="649"/>
+        <source>办结</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DayClosePage</name>
+    <message>
+        <location filename="../../ui/dayclose.py" line="99"/>
+        <location filename="../../ui/dayclose.py" line="189"/>
+        <location filename="../../ui/dayclose.py" line="546"/>
+        <location filename="../../ui/dayclose.py" line="555"/>
+        <source>日结</source>
+        <translation>Day close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="111"/>
+        <source>日期(&amp;D)</source>
+        <translation>&amp;Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="113"/>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="131"/>
+        <source>受理案件</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="132"/>
+        <source>来访人次</source>
+        <translation>Visitors</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="133"/>
+        <location filename="../../ui/dayclose.py" line="401"/>
+        <source>当场化解/答复</source>
+        <translation>Resolved on the spot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="134"/>
+        <location filename="../../ui/dayclose.py" line="401"/>
+        <source>分流转办</source>
+        <translation>Routed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="135"/>
+        <source>集体访</source>
+        <translation>Group visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="136"/>
+        <source>重复访</source>
+        <translation>Repeat visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="137"/>
+        <source>红色预警</source>
+        <translation>Red alerts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="138"/>
+        <source>橙色预警</source>
+        <translation>Orange alerts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="139"/>
+        <source>已超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="140"/>
+        <source>3 日内到期</source>
+        <translation>Due within 3 days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="161"/>
+        <source>分类</source>
+        <translation>Breakdown</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="161"/>
+        <source>件数</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="172"/>
+        <source>导出到(&amp;F)</source>
+        <translation>Export to (&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="174"/>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="176"/>
+        <source>打开文件夹</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="185"/>
+        <source>导出台账</source>
+        <translation>Export register</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="187"/>
+        <source>导出当天的登记簿（XLSX、CSV）、汇总（PDF）和清单</source>
+        <translation>Export the day&apos;s register (XLSX, CSV), summary (PDF) and manifest</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="190"/>
+        <source>固定保存当天的登记簿和汇总数字；日结后再导出，结果完全相同</source>
+        <translation>Store the day&apos;s register and figures for good; exports after closing are identical</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="196"/>
+        <location filename="../../ui/dayclose.py" line="556"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="304"/>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="320"/>
+        <source>无法读取当天数据</source>
+        <translation>Cannot read the day&apos;s data</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="334"/>
+        <source>已日结：{0}，日结人 {1}。数字为日结时保存的结果。</source>
+        <translation>Closed: {0} by {1}. The figures are those stored at closing.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="337"/>
+        <source>未日结：数字为当前状态。</source>
+        <translation>Not closed: the figures are as the cases stand now.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="360"/>
+        <source>{0} 至 {1}</source>
+        <translation>{0} to {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="362"/>
+        <source>案件编号：{0}</source>
+        <translation>Case numbers: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="364"/>
+        <source>当天没有受理案件。</source>
+        <translation>No cases were received that day.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="370"/>
+        <source>按受理窗口</source>
+        <translation>By window</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="371"/>
+        <source>按来源渠道</source>
+        <translation>By channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="372"/>
+        <source>按事项类别</source>
+        <translation>By category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="373"/>
+        <source>按问题属地（镇/街道）</source>
+        <translation>By place (town/street)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="374"/>
+        <source>按风险等级</source>
+        <translation>By risk level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="375"/>
+        <source>按承办部门</source>
+        <translation>By department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="376"/>
+        <source>按处置方式</source>
+        <translation>By disposal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="387"/>
+        <source>未分类</source>
+        <translation>Uncategorised</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="388"/>
+        <source>未填写属地</source>
+        <translation>No place given</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="389"/>
+        <source>未评定</source>
+        <translation>Not assessed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="390"/>
+        <source>不转办（当场化解/答复）</source>
+        <translation>Not transferred (resolved on the spot)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="391"/>
+        <location filename="../../ui/dayclose.py" line="401"/>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="393"/>
+        <source>未知</source>
+        <translation>Unknown</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="435"/>
+        <source>选择导出文件夹</source>
+        <translation>Choose the export folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="445"/>
+        <source>无法创建文件夹 {0}：{1}</source>
+        <translation>Cannot create the folder {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="448"/>
+        <source>无法打开文件夹：{0}</source>
+        <translation>Cannot open the folder: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="456"/>
+        <source>请先选择导出文件夹。</source>
+        <translation>Choose an export folder first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="467"/>
+        <source>正在导出 {0} …</source>
+        <translation>Exporting {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="505"/>
+        <source>已导出 {0} 件到 {1}：{2}</source>
+        <translation>Exported {0} case(s) to {1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="507"/>
+        <source>（证件号码、电话、住址已脱敏）</source>
+        <translation> (ID numbers, phones and addresses masked)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="517"/>
+        <source>导出失败：{0}</source>
+        <translation>Export failed: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="527"/>
+        <source>正在取消导出…</source>
+        <translation>Cancelling the export…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="536"/>
+        <source>导出已取消，未留下任何文件。</source>
+        <translation>Export cancelled; no files were left.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="547"/>
+        <source>确定对 {0} 日结吗？
+
+日结会固定保存当天的登记簿和汇总数字，之后不能再次日结。</source>
+        <translation>Close {0}?
+
+Closing stores the day&apos;s register and figures for good; a day can be closed only once.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="570"/>
+        <source>正在日结 {0} …</source>
+        <translation>Closing {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="587"/>
+        <source>{0} 已日结：{1} 件。</source>
+        <translation>{0} closed: {1} case(s).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dayclose.py" line="599"/>
+        <source>日结失败：{0}</source>
+        <translation>Closing failed: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <location filename="../../ui/errors.py" line="58"/>
+        <source>提示</source>
+        <extracomment>at most this many error dialogs are open at once (a fault in a timer must not bury the window)</extracomment>
+        <translation>Notice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="58"/>
+        <source>出错了</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="78"/>
+        <source>详细信息</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="92"/>
+        <location filename="../../ui/errors.py" line="128"/>
+        <source>日志文件：{0}</source>
+        <translation>Log file: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="99"/>
+        <source>复制</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="100"/>
+        <source>把错误信息复制到剪贴板，便于转给技术人员</source>
+        <translation>Copy the error report to the clipboard to pass on to IT support</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="138"/>
+        <source>已复制</source>
+        <translation>Copied</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorReporter</name>
+    <message>
+        <location filename="../../ui/errors.py" line="145"/>
+        <source>程序出现了意外错误，刚才的操作可能没有完成。已保存的数据不受影响。
+
+{0}：{1}</source>
+        <translation>An unexpected error occurred; the last action may not have completed. Data already saved is not affected.
+
+{0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeForm</name>
+    <message>
+        <location filename="../../ui/intake/fields.py" line="281"/>
+        <source>年-月-日，如 2025-03-03</source>
+        <extracomment>Stylesheet of the page: calm grey frames; a red or amber frame when a field has a message.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/fields.py" line="315"/>
+        <source>请输入整数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/fields.py" line="315"/>
+        <source>请输入数字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="193"/>
+        <source>受理登记</source>
+        <extracomment>key order of the case document (case-format.md §5.0) problems that mean &quot;not filled in yet&quot;: shown only once the clerk has been through the field</extracomment>
+        <translation type="unfinished">Intake</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="205"/>
+        <source>请先选择受理窗口（Alt+1 … Alt+6），表单将按窗口显示必填项。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="279"/>
+        <source>清空 (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="280"/>
+        <source>打印回执 (Ctrl+P)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="281"/>
+        <source>保存 (Ctrl+S)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="610"/>
+        <source>改派信息有误，尚未生效；以上为按规则的建议。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="665"/>
+        <source>请先选择受理窗口。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="675"/>
+        <location filename="../../ui/intake/form.py" line="735"/>
+        <source>未保存：有 {n} 处需要补充或更正（已标红）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="704"/>
+        <source>正在保存…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="720"/>
+        <source>案件 {no} 已保存。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="742"/>
+        <source>保存失败，表单内容未丢失：{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="772"/>
+        <source>还没有保存案件，没有可打印的回执。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="796"/>
+        <source>清空表单</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="797"/>
+        <source>清空当前登记表？尚未保存的内容将丢失。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="800"/>
+        <source>清空</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="801"/>
+        <source>不清空</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="813"/>
+        <source>表单已清空。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="857"/>
+        <source>草稿无法保存到磁盘，请尽快保存案件。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="902"/>
+        <location filename="../../ui/intake/panels.py" line="454"/>
+        <source>恢复草稿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="903"/>
+        <source>用草稿替换当前表单中的内容？当前内容仍保留为另一份草稿。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/form.py" line="921"/>
+        <source>已恢复未保存的草稿，请核对后保存。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="71"/>
+        <source>受理窗口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="126"/>
+        <source>来访记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="127"/>
+        <location filename="../../ui/intake/panels.py" line="160"/>
+        <source>输入申请人证件号码或联系电话后自动查询。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="138"/>
+        <source>填写值班领导批准理由</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="166"/>
+        <source>正在查询来访记录…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="169"/>
+        <source>来访记录查询失败，请稍后重试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="176"/>
+        <source>首次来访：没有找到此人以前的案件。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="183"/>
+        <source>此人以前来过 {count} 次，最近一次 {last}。点击案件查看详情。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="196"/>
+        <source>打开案件 {no}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="201"/>
+        <source>⚠ 不再受理：此人反映的事项已经复核终结（{cases}）。同一事实和理由不再受理；如确需受理，须经值班领导批准，并填写“值班领导批准理由”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="245"/>
+        <source>分流建议</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="246"/>
+        <location filename="../../ui/intake/panels.py" line="337"/>
+        <source>填写事项类别等信息后显示建议的承办部门和办理期限。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="261"/>
+        <source>不按建议分流，改派</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="265"/>
+        <location filename="../../ui/intake/pickers.py" line="132"/>
+        <location filename="../../ui/intake/pickers.py" line="214"/>
+        <source>（请选择）</source>
+        <extracomment>Education levels as printed on the legal-aid application form (free text, suggestions only).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="271"/>
+        <source>改派理由，至少 4 个字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="340"/>
+        <source>表单尚有 {n} 处需补充或更正，补全后更新分流建议。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="352"/>
+        <source>没有分流规则适用。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="354"/>
+        <source>：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="358"/>
+        <source>（原为 {date}，遇节假日顺延）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="360"/>
+        <source>（该年节假日未载入，仅按周末计算）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="365"/>
+        <source>本事项没有法定期限。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="376"/>
+        <source>承办部门：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="380"/>
+        <source>层级：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="381"/>
+        <source>规则：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="383"/>
+        <source>依据：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="386"/>
+        <source>协办：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="389"/>
+        <source>原建议：{dept}（规则 {rule}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="410"/>
+        <source>已保存，案件编号：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="415"/>
+        <source>复制编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="425"/>
+        <source>关闭</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="458"/>
+        <source>丢弃草稿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="466"/>
+        <source>发现一份未保存的登记草稿（{when}，{who}）。是否恢复？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/pickers.py" line="137"/>
+        <location filename="../../ui/intake/pickers.py" line="139"/>
+        <source>（不限）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/pickers.py" line="217"/>
+        <source>（不细分）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/repeat.py" line="43"/>
+        <source>删除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="151"/>
+        <source>一、受理信息</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="192"/>
+        <source>二、申请人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="200"/>
+        <source>申请人 {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="201"/>
+        <source>添加申请人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="241"/>
+        <source>三、代理人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="243"/>
+        <source>有代理人或代表人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="255"/>
+        <source>已收到授权委托书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="311"/>
+        <source>四、集体访</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="315"/>
+        <source>集体访（多人同来反映同一事项）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="318"/>
+        <source>{threshold} 人及以上的集体访须推选 1 至 {limit} 名代表（信访工作条例第二十条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="330"/>
+        <source>代表 {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="331"/>
+        <source>添加代表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="334"/>
+        <source>已达上限 {limit} 名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="343"/>
+        <source>参与人员 {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="344"/>
+        <source>添加参与人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="414"/>
+        <source>五、被申请人/对方当事人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="420"/>
+        <source>对方当事人 {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="421"/>
+        <source>添加对方当事人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="455"/>
+        <source>六、反映事项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="470"/>
+        <source>每行写一项诉求</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="472"/>
+        <source>元</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="521"/>
+        <source>已终结</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="573"/>
+        <source>七、既往处理情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="579"/>
+        <source>处理情况 {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="580"/>
+        <source>添加既往处理</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="610"/>
+        <source>八、法律援助申请事项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="620"/>
+        <source>元/月</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="653"/>
+        <source>材料名称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="656"/>
+        <source>原件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="656"/>
+        <source>复印件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="660"/>
+        <source>原件/复印件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="663"/>
+        <source>已退还当事人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="706"/>
+        <source>九、收到材料</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="712"/>
+        <source>材料 {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="713"/>
+        <source>添加材料</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="747"/>
+        <source>十、风险研判</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="778"/>
+        <source>十一、处置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="781"/>
+        <source>当场答复/化解，不再转办</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/sections.py" line="788"/>
+        <source>已告知个人信息处理规则，当事人同意</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="57"/>
+        <source>受理登记</source>
+        <extracomment>source text (Chinese), translated in the context &quot;MainWindow&quot; ``&quot;module:Class&quot;`` imported on first use, or a callable ``(desk, parent) -&gt; QWidget`` build at start instead of on the first visit</extracomment>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="58"/>
+        <source>案件查询</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="59"/>
+        <source>推送状态</source>
+        <translation>Department queues</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="60"/>
+        <source>日结</source>
+        <translation>Day close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="61"/>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="99"/>
+        <source>一站式受理台 — {0}</source>
+        <extracomment>the case dialog: ``&quot;module:Class&quot;`` or a callable ``(desk, case_no, parent) -&gt; QDialog``</extracomment>
+        <translation>One-stop reception desk — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="247"/>
+        <source>数据库：{0}</source>
+        <translation>Database: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="249"/>
+        <source>待推送：…</source>
+        <translation>Waiting to push: …</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="251"/>
+        <source>部门队列：…</source>
+        <translation>Department queues: …</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="284"/>
+        <source>待推送：{0}</source>
+        <translation>Waiting to push: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="286"/>
+        <source>（失败 {0}）</source>
+        <translation> ({0} failed)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="289"/>
+        <source>{0} 件案件的 {1} 条转办尚未送达部门；{2} 条推送失败，需要人工处理</source>
+        <translation>{1} transfer(s) of {0} case(s) not yet delivered; {2} failed and need attention</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="294"/>
+        <source>部门队列：未配置推送地址</source>
+        <translation>Department queues: no transport configured</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="296"/>
+        <source>各部门均未在本厅配置文件中配置推送方式，转办保存在待推送队列中，不会自动送达。</source>
+        <translation>No department has a transport in the hall configuration: transfers stay in the outbox and are not delivered automatically.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="299"/>
+        <source>部门队列：{0} 个部门推送失败</source>
+        <translation>Department queues: pushing failed for {0} department(s)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="303"/>
+        <source>部门队列：已配置 {0} 个，连通情况未检测</source>
+        <translation>Department queues: {0} configured, reachability not checked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="305"/>
+        <source>尚未向部门推送，无法判断是否连通。</source>
+        <translation>Nothing has been pushed yet, so reachability is unknown.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="311"/>
+        <source>待推送：无法读取</source>
+        <translation>Waiting to push: unavailable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="312"/>
+        <source>读取数据库失败：{0}</source>
+        <translation>Reading the database failed: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="556"/>
+        <source>添加备注</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="559"/>
+        <source>例如：申请人来电询问进展，已告知正在办理</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="560"/>
+        <source>备注(&amp;T)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QueuesPage</name>
+    <message>
+        <location filename="../../ui/queues.py" line="42"/>
+        <source>推送状态</source>
+        <translation>Department queues</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="50"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="51"/>
+        <source>重新读取各部门队列（F5）</source>
+        <translation>Read the department queues again (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="59"/>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="60"/>
+        <source>推送方式</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="61"/>
+        <source>待推送</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="62"/>
+        <source>失败</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="63"/>
+        <source>已送达</source>
+        <translation>Delivered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="64"/>
+        <source>转办状态</source>
+        <translation>Transfers by status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="65"/>
+        <source>最早待推送</source>
+        <translation>Oldest waiting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="66"/>
+        <source>最近错误</source>
+        <translation>Last error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="122"/>
+        <source>无法读取部门队列：{0}</source>
+        <translation>Cannot read the department queues: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="134"/>
+        <source>待推送 {0} 条，失败 {1} 条；{2} 个部门中 {3} 个已配置推送方式。</source>
+        <translation>{0} waiting, {1} failed; {3} of {2} departments have a transport configured.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="141"/>
+        <source>各部门均未配置推送地址：转办已保存在待推送队列中，不会自动送达。请在本厅配置文件的 [department.transport] 中配置后再启用推送。</source>
+        <translation>No department has a transport configured: transfers are kept in the outbox and are not delivered automatically. Configure [department.transport] in the hall configuration file to enable pushing.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="146"/>
+        <source>连通情况以最近一次推送的结果为准；尚未推送的部门无法判断是否连通。</source>
+        <translation>Reachability is known only from the last push; for departments not pushed to yet it is unknown.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="150"/>
+        <source>{0}（已不在配置中）</source>
+        <translation>{0} (no longer configured)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="156"/>
+        <source>未配置</source>
+        <translation>not configured</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPreviewDialog</name>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="251"/>
+        <source>选择打印机</source>
+        <extracomment>Layouts the workstation remembers (the transfer slip is chosen per case, never remembered). the next recorded print of this layout will be a reprint (补打) characters no font has; printing is refused while this is not empty the core&apos;s MissingGlyphs error (names the characters and their fields), or None the case has a lead transfer, so a transfer slip (转办单) can be printed</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="262"/>
+        <source>另存为 PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="264"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="296"/>
+        <source>补打回执</source>
+        <extracomment>``(parent) -&gt; QPrinter | None``: asks for a printer when none is remembered (tests replace it) ``(parent, suggested file name) -&gt; path | None`` (tests replace it)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="296"/>
+        <source>受理回执</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="319"/>
+        <source>版式(&amp;L)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="346"/>
+        <location filename="../../ui/receipt_preview.py" line="462"/>
+        <source>正在生成回执……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="353"/>
+        <source>选择打印机(&amp;R)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="366"/>
+        <source>打印(&amp;P)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="368"/>
+        <source>打印到本工作站的打印机（Ctrl+P）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="371"/>
+        <source>另存为PDF(&amp;S)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="374"/>
+        <source>关闭</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="375"/>
+        <source>关闭（Esc）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="441"/>
+        <source>出现意外错误：{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="446"/>
+        <source>打印机：{name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="448"/>
+        <source>打印机：未选择（打印时选择）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="489"/>
+        <location filename="../../ui/receipt_preview.py" line="646"/>
+        <source>此回执不能打印：{problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="494"/>
+        <source>预览中缺字处显示为空白，请先修改案件中的这些字，再打印。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="496"/>
+        <source>此回执已打印过，再次打印将标注“补打”并记录为补打。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="498"/>
+        <source>尚未打印。打印或另存为 PDF 后记录为首次打印。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="549"/>
+        <source>未选择打印机，未打印。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="553"/>
+        <source>打印机“{name}”不可用，未打印。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="557"/>
+        <source>正在打印……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="583"/>
+        <source>{problem}。本次打印已记录，重新打印时将标注“补打”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="591"/>
+        <source>已补打</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="591"/>
+        <source>已打印</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="592"/>
+        <source>{what}（{layout}）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="606"/>
+        <source>正在保存……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/receipt_preview.py" line="623"/>
+        <source>已保存到 {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../../ui/settings_page.py" line="46"/>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="54"/>
+        <source>受理人姓名，打印在回执上</source>
+        <translation>Clerk&apos;s name, printed on receipts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="66"/>
+        <source>语言在下次启动时生效。</source>
+        <translation>The language applies at the next start.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="97"/>
+        <source>本工作站</source>
+        <translation>This workstation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="100"/>
+        <source>受理人(&amp;N)</source>
+        <translation>Clerk &amp;name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="101"/>
+        <source>界面语言(&amp;L)</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="102"/>
+        <source>回执格式(&amp;R)</source>
+        <translation>&amp;Receipt layout</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="103"/>
+        <source>打印机(&amp;P)</source>
+        <translation>&amp;Printer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="107"/>
+        <source>运行信息</source>
+        <translation>Runtime information</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="110"/>
+        <source>数据库</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="112"/>
+        <source>{0}（区划代码 {1}，工作站 {2}）</source>
+        <translation>{0} (district code {1}, workstation {2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="115"/>
+        <source>本厅</source>
+        <translation>Hall</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="118"/>
+        <source>默认值在前，本厅配置文件在后，后者覆盖前者</source>
+        <translation>Defaults first, then the hall&apos;s file, which overrides them</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="119"/>
+        <source>配置文件</source>
+        <translation>Configuration files</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="121"/>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="126"/>
+        <source>日志文件夹</source>
+        <translation>Log folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="129"/>
+        <source>密钥存储</source>
+        <translation>Keyring</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="159"/>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="161"/>
+        <source>未找到打印机，将另存为 PDF</source>
+        <translation>No printer found; receipts will be saved as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="164"/>
+        <source>系统默认打印机</source>
+        <translation>System default printer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="170"/>
+        <source>之前选择的打印机“{0}”已找不到，将使用系统默认打印机</source>
+        <translation>The printer &quot;{0}&quot; chosen before is gone; the system default printer will be used</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="181"/>
+        <source>{0}（安全）</source>
+        <translation>{0} (secure)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="183"/>
+        <source>{0}（不安全：回执将不含核验码，部门推送的密钥也无法保存）</source>
+        <translation>{0} (not secure: receipts will have no verification code and department credentials cannot be stored)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="201"/>
+        <source>已保存，重新启动受理台后生效。</source>
+        <translation>Saved; applies when the desk is started again.</translation>
+    </message>
+</context>
+<context>
+    <name>_ActionDialog</name>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="422"/>
+        <source>保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="423"/>
+        <source>保存（Ctrl+Enter）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="424"/>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="541"/>
+        <source>（已重新读取案件）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="547"/>
+        <source>出现意外错误，未保存：{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,367 @@
+"""Start the desk: ``python -m ui`` or the installed ``reception-desk`` command.
+
+``main()`` creates the QApplication, installs the translators, sets up the rotating log and the
+global error handler, opens the core (creating and migrating the database on first start), shows
+the main window, and after it is shown warms up the receipt code and schedules housekeeping in the
+background. Options: ``--db URL``, ``--config FILE``, ``--lang zh|en``, ``--quit-after-start``
+(start-up benchmark and smoke tests: quit as soon as the window is shown, exit 0).
+
+Exit codes: 0 normal, 1 the database could not be opened (or the window could not be built), 2 the hall
+configuration is wrong.
+
+Import cost matters (start ≤ 1.5 s): nothing here imports the receipts, the export or reportlab at
+module level; they are loaded in a worker after the window is up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import logging.handlers
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from reception.paths import APP_AUTHOR, APP_NAME, log_dir
+
+log = logging.getLogger(__name__)
+
+LOG_FILE = "desk.log"
+LOG_BYTES = 1_000_000
+LOG_BACKUPS = 5
+#: housekeeping (``storage.maintenance.tidy``): first run after start, then every …
+TIDY_FIRST_MS = 30_000
+TIDY_EVERY_MS = 10 * 60_000
+EXIT_FAILED = 1
+EXIT_DB = 1
+EXIT_CONFIG = 2
+
+
+# -- logging ----------------------------------------------------------------------------------------
+
+_PERSONAL = (
+    re.compile(r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}\d{7}[0-9Xx](?![0-9A-Za-z])"),  # 18-digit resident ID
+    re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])"),  # 15-digit resident ID
+    re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])"),  # mobile number
+)
+
+
+def redact(text: str) -> str:
+    """Mask what looks like an ID number or a mobile number (a safety net: log calls never pass them)."""
+    for rx in _PERSONAL:
+        text = rx.sub(lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 3), text)
+    return text
+
+
+class RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+@dataclass
+class LogSetup:
+    """The rotating log handler and the Qt message handler; ``close()`` takes both off again."""
+
+    path: Path
+    handler: logging.Handler
+    previous_level: int
+    previous_qt_handler: object = None
+    qt_installed: bool = False
+
+    def close(self) -> None:
+        if self.qt_installed:
+            qInstallMessageHandler(self.previous_qt_handler)
+            self.qt_installed = False
+        root = logging.getLogger()
+        root.removeHandler(self.handler)
+        root.setLevel(self.previous_level)
+        self.handler.close()
+
+
+def setup_logging(level: str | int | None = None) -> LogSetup:
+    """One rotating file ``desk.log`` (≈1 MB × 5) in the user log folder, Qt's messages routed into it."""
+    path = log_dir() / LOG_FILE
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"))
+    handler.set_name("desk-log")
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(level or os.environ.get("RECEPTION_LOG_LEVEL", "INFO"))
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # reception.storage.migrate logs what was migrated
+    setup = LogSetup(path=path, handler=handler, previous_level=previous)
+    qt_log = logging.getLogger("qt")
+
+    def qt_message(mode, context, message):
+        category = getattr(context, "category", None) or "default"
+        qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s: %s", category, message)
+        if callable(setup.previous_qt_handler):
+            setup.previous_qt_handler(mode, context, message)
+
+    setup.previous_qt_handler = qInstallMessageHandler(qt_message)
+    setup.qt_installed = True
+    return setup
+
+
+# -- start-up ---------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="reception-desk", description="一站式受理台 / One-stop reception desk")
+    p.add_argument("--db", help="SQLAlchemy URL or SQLite file (default: RECEPTION_DB, then the user data folder)")
+    p.add_argument("--config", help="hall configuration file (default: hall.toml in the user config folder)")
+    p.add_argument("--lang", choices=["zh", "en"], help="language (default: the settings page's choice, else zh)")
+    p.add_argument(
+        "--quit-after-start", action="store_true", help="quit as soon as the window is shown (benchmark, smoke test)"
+    )
+    return p.parse_args(argv)
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv[:1])
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName(APP_AUTHOR)
+    return app
+
+
+def _write_stderr(text: str) -> None:
+    if sys.stderr is not None:  # a windowed program on Windows has no console
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(text + "\n")
+
+
+def show_startup_error(title: str, text: str, details: str = "", *, wait: bool = True) -> QMessageBox:
+    """A start-up problem in a plain message box. ``wait=False`` (``--quit-after-start``) shows it and
+    closes it at once, so an unattended smoke test never hangs on a dialog."""
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text)
+    box.setObjectName("startupError")
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if details:
+        box.setDetailedText(details)
+    if not wait:
+        QTimer.singleShot(0, box.close)
+    box.exec()
+    return box
+
+
+def config_error_text(exc, lang: str) -> str:
+    head = QCoreApplication.translate("App", "本厅配置文件有误，受理台无法启动。请按以下提示修改后重新启动：")
+    lines = "\n".join(p.text(lang) for p in exc.problems)
+    return f"{head}\n\n{lines}"
+
+
+class Housekeeping(QObject):
+    """Background work after the window shows: warm up the receipts, then ``tidy`` the database on an
+    idle timer. Both run in the desk's runner; failures are logged, never shown (nothing the clerk did)."""
+
+    def __init__(self, desk, parent: QObject | None = None):
+        super().__init__(parent or desk)
+        self.desk = desk
+        self.tidy_runs = 0
+        self.warmed = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(TIDY_EVERY_MS)
+        self.timer.timeout.connect(self.tidy)
+        self._first = QTimer(self)
+        self._first.setSingleShot(True)
+        self._first.setInterval(TIDY_FIRST_MS)
+        self._first.timeout.connect(self.tidy)
+
+    def start(self) -> None:
+        self.warm_up()
+        self._first.start()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self._first.stop()
+        self.timer.stop()
+
+    def warm_up(self) -> None:
+        self.desk.runner.run(
+            warm_up, self.desk.ctx, on_done=self._warmed, on_error=self._failed("warm-up"), name="warm-up"
+        )
+
+    def _warmed(self, _result) -> None:
+        self.warmed = True
+
+    def tidy(self) -> None:
+        """Run ``storage.maintenance.tidy`` unless other work is running (then try again in 30 s)."""
+        if not self.desk.runner.idle():
+            self._first.start()
+            return
+        from reception.storage.maintenance import tidy
+
+        self.desk.runner.run(tidy, self.desk.ctx.db, on_done=self._tidied, on_error=self._failed("tidy"), name="tidy")
+
+    def _tidied(self, _result) -> None:
+        self.tidy_runs += 1
+
+    @staticmethod
+    def _failed(what: str):
+        def on_error(exc: BaseException) -> None:
+            log.warning("%s failed: %s", what, type(exc).__name__, exc_info=exc)
+
+        return on_error
+
+
+def warm_up(ctx) -> None:
+    """Import the receipt code and register the PDF fonts (≈1 s), so the first receipt is quick."""
+    import reception.receipts  # noqa: F401
+    from reception.pdf.fonts import font_set
+    from reception.record import _validator
+
+    _validator()  # jsonschema and the case schema, used by the form's first live check
+    font_set(ctx.config)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the desk; returns the exit code.
+
+    When ``main()`` created the QApplication itself (the real program, not a test that already has
+    one), it ends the process with ``os._exit`` once everything is closed: the database disposed, the
+    settings synced, the log flushed and closed. Python's own finalization of the Qt objects would
+    only add ~0.2 s to every exit, and PySide6 can crash in it."""
+    args = parse_args(argv)
+    owns_app = QApplication.instance() is None
+    logs = setup_logging()
+    try:
+        code = _run(args, logs)
+    except Exception as exc:  # a bug before or while the window was built: log it, say so, exit 1
+        log.critical("the desk could not start", exc_info=exc)
+        code = EXIT_FAILED
+        if QApplication.instance() is not None:
+            import traceback
+
+            text = QCoreApplication.translate("App", "受理台无法启动：{0}：{1}\n\n详细信息已记入日志：{2}").format(
+                type(exc).__name__, exc, logs.path
+            )
+            _write_stderr(text)
+            show_startup_error(
+                QCoreApplication.translate("App", "受理台无法启动"),
+                text,
+                "".join(traceback.format_exception(exc)),
+                wait=not args.quit_after_start,
+            )
+    finally:
+        logs.close()
+    if owns_app:
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    stream.flush()
+        os._exit(code)
+    return code
+
+
+def _run(args: argparse.Namespace, logs: LogSetup) -> int:
+    from reception.errors import ConfigError
+    from ui import state
+    from ui.errors import ErrorReporter
+    from ui.i18n import install_translators, normalize, remove_translators
+
+    app = _application()
+    quit_on_last = app.quitOnLastWindowClosed()
+    settings = state.open_settings()
+    lang = normalize(args.lang or state.text(settings, state.LANGUAGE) or "zh")
+    previous_locale = QLocale()
+    translators = install_translators(app, lang)
+    reporter = ErrorReporter(lang=lang, log_file=logs.path)
+    reporter.install()
+    desk = None
+    try:
+        from ui.style import readable_font
+
+        readable_font(app)
+        log.info("desk starting (lang %s)", lang)
+        from reception.context import open_context
+
+        try:
+            ctx = open_context(args.db, Path(args.config) if args.config else None)
+        except ConfigError as exc:
+            log.error("configuration refused: %d problem(s)", len(exc.problems))
+            text = config_error_text(exc, lang)
+            _write_stderr(text)
+            show_startup_error(QCoreApplication.translate("App", "配置文件有误"), text, wait=not args.quit_after_start)
+            return EXIT_CONFIG
+        except Exception as exc:
+            log.error("the database could not be opened", exc_info=exc)
+            from reception.storage.engine import redacted, resolve_url
+
+            try:
+                where = redacted(resolve_url(args.db))
+            except Exception:
+                where = "?"
+            text = QCoreApplication.translate("App", "无法打开数据库：{0}\n\n{1}：{2}").format(
+                where, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else ""
+            )
+            _write_stderr(text)
+            import traceback
+
+            show_startup_error(
+                QCoreApplication.translate("App", "无法打开数据库"),
+                text,
+                "".join(traceback.format_exception(exc)),
+                wait=not args.quit_after_start,
+            )
+            return EXIT_DB
+
+        from ui.desk import Desk
+        from ui.main_window import MainWindow
+
+        desk = Desk(ctx, settings, lang=lang)
+        desk.error.connect(reporter.report)
+        window = MainWindow(desk)
+        reporter.parent_widget = window
+        # quit when the main window closes (not when the last window does: a case dialog or an error
+        # dialog left open must not keep the desk running, nor post a late automatic quit)
+        app.setQuitOnLastWindowClosed(False)
+        window.closed.connect(app.quit)
+        window.show()
+        housekeeping = Housekeeping(desk)
+        if args.quit_after_start:
+
+            def started() -> None:
+                # benchmarks/bench_desk.py passes its launch time: report "usable" as the event loop
+                # first runs with the window shown and painted
+                t0 = os.environ.get("RECEPTION_BENCH_T0")
+                if t0:
+                    _write_stderr(f"usable-after-ms {(time.time() - float(t0)) * 1000:.0f}")
+                window.close()
+
+            QTimer.singleShot(0, started)
+        else:
+            QTimer.singleShot(0, housekeeping.start)
+        code = app.exec()
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+        housekeeping.stop()
+        log.info("desk closed")
+        return code
+    finally:
+        if desk is not None:
+            desk.close()
+        settings.sync()
+        reporter.uninstall()
+        remove_translators(app, translators)
+        QLocale.setDefault(previous_locale)
+        app.setQuitOnLastWindowClosed(quit_on_last)

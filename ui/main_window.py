@@ -1,0 +1,358 @@
+"""The main window: navigation on the left, one page at a time on the right, the status bar below.
+
+:data:`PAGES` is the one place that lists the pages: key, title, where the class lives, and whether it
+is built at start. The intake page is built at start (it is what the clerk sees first); the others on
+their first visit, which keeps the start fast. Ctrl+1…Ctrl+5 switch pages, F5 refreshes the current
+page when it has ``refresh()``.
+
+Pages open a case with ``desk.open_case.emit(case_no)``; the window shows the case's
+:data:`CASE_DETAIL` dialog (non-modal, one per case: asking again raises the open one).
+
+The status bar shows the database in use (password hidden), the transfers waiting to be pushed, and
+the state of the department queues as far as it is known (``reception.overview``), refreshed in the
+background every 15 s and after a case is saved or changed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from ui import state, style
+from ui.desk import Desk
+
+log = logging.getLogger(__name__)
+
+PageFactory = Callable[[Desk, QWidget | None], QWidget]
+
+STATUS_EVERY_MS = 15_000
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    #: source text (Chinese), translated in the context "MainWindow"
+    title: str
+    #: ``"module:Class"`` imported on first use, or a callable ``(desk, parent) -> QWidget``
+    factory: str | PageFactory
+    #: build at start instead of on the first visit
+    eager: bool = False
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("intake", QT_TRANSLATE_NOOP("MainWindow", "受理登记"), "ui.intake.form:IntakePage", eager=True),
+    PageSpec("cases", QT_TRANSLATE_NOOP("MainWindow", "案件查询"), "ui.cases.page:CasesPage"),
+    PageSpec("queues", QT_TRANSLATE_NOOP("MainWindow", "推送状态"), "ui.queues:QueuesPage"),
+    PageSpec("dayclose", QT_TRANSLATE_NOOP("MainWindow", "日结"), "ui.dayclose:DayClosePage"),
+    PageSpec("settings", QT_TRANSLATE_NOOP("MainWindow", "设置"), "ui.settings_page:SettingsPage"),
+]
+
+#: the case dialog: ``"module:Class"`` or a callable ``(desk, case_no, parent) -> QDialog``
+CASE_DETAIL: str | Callable = "ui.cases.detail:CaseDetailDialog"
+
+
+def resolve(target: str | Callable) -> Callable:
+    if callable(target):
+        return target
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _alive(obj) -> bool:
+    from shiboken6 import isValid
+
+    return obj is not None and isValid(obj)
+
+
+def elide_middle(text: str, limit: int = 64) -> str:
+    if len(text) <= limit:
+        return text
+    keep = (limit - 1) // 2
+    return text[:keep] + "…" + text[-(limit - 1 - keep) :]
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()  # the window was closed (the application quits)
+    page_changed = Signal(str)  # key of the page now shown
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self.setObjectName("mainWindow")
+        self.specs: list[PageSpec] = list(PAGES)
+        self.pages: dict[str, QWidget] = {}
+        self.case_dialogs: dict[str, QWidget] = {}
+        self.setWindowTitle(self.tr("一站式受理台 — {0}").format(desk.ctx.config.centre.name))
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.nav.setUniformItemSizes(True)
+        for n, spec in enumerate(self.specs, start=1):
+            item = QListWidgetItem(QCoreApplication.translate("MainWindow", spec.title))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(f"Ctrl+{n}")
+            self.nav.addItem(item)
+        style.apply(self.nav)
+        self.nav.setFixedWidth(max(132, self.nav.sizeHintForColumn(0) + 36))
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        for n in range(1, min(9, len(self.specs)) + 1):
+            sc = QShortcut(QKeySequence(f"Ctrl+{n}"), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(lambda n=n: self.show_page(n - 1))
+        refresh = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
+        refresh.setContext(Qt.ShortcutContext.WindowShortcut)
+        refresh.activated.connect(self.refresh_current)
+
+        self._build_status_bar()
+        desk.open_case.connect(self.open_case)
+        desk.case_saved.connect(self.refresh_status)
+        desk.case_changed.connect(self.refresh_status)
+
+        for spec in self.specs:
+            if spec.eager:
+                self._page(spec)
+        self._restore()
+        self.nav.currentRowChanged.connect(self._nav_changed)
+
+    # -- pages ------------------------------------------------------------------------------------
+    def _index(self, key: str) -> int:
+        for i, spec in enumerate(self.specs):
+            if spec.key == key:
+                return i
+        raise KeyError(key)
+
+    def _page(self, spec: PageSpec) -> QWidget:
+        page = self.pages.get(spec.key)
+        if page is None:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                page = resolve(spec.factory)(self.desk, self)
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+            page.setObjectName(page.objectName() or f"page_{spec.key}")
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+        return page
+
+    @property
+    def current_key(self) -> str | None:
+        w = self.stack.currentWidget()
+        for key, page in self.pages.items():
+            if page is w:
+                return key
+        return None
+
+    def page(self, key: str) -> QWidget:
+        """The page ``key`` (built now if it was not yet), without showing it."""
+        return self._page(self.specs[self._index(key)])
+
+    def show_page(self, which: int | str) -> QWidget:
+        """Show a page by index or key, building it on its first visit."""
+        index = which if isinstance(which, int) else self._index(which)
+        spec = self.specs[index]
+        before = self.nav.currentRow()
+        try:
+            page = self._page(spec)
+        except Exception:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(before)
+            self.nav.blockSignals(False)
+            raise
+        self.stack.setCurrentWidget(page)
+        if self.nav.currentRow() != index:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(index)
+            self.nav.blockSignals(False)
+        focus_first = getattr(page, "focus_first", None)
+        if callable(focus_first):
+            focus_first()
+        self.page_changed.emit(spec.key)
+        return page
+
+    @Slot(int)
+    def _nav_changed(self, row: int) -> None:
+        if row >= 0:
+            self.show_page(row)
+
+    @Slot()
+    def refresh_current(self) -> None:
+        page = self.stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+        self.refresh_status()
+
+    # -- cases ------------------------------------------------------------------------------------
+    @Slot(str)
+    def open_case(self, case_no: str):
+        """Show the case's dialog (non-modal); a case already open is raised instead of opened twice."""
+        dialog = self.case_dialogs.get(case_no)
+        if _alive(dialog):
+            dialog.show()
+            dialog.raise_()
+            dialog.activateWindow()
+            return dialog
+        dialog = resolve(CASE_DETAIL)(self.desk, case_no, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        if hasattr(dialog, "setModal"):
+            dialog.setModal(False)
+
+        def forget(*_args, case_no=case_no, dialog=dialog) -> None:
+            if self.case_dialogs.get(case_no) is dialog:
+                del self.case_dialogs[case_no]
+
+        if hasattr(dialog, "finished"):
+            dialog.finished.connect(forget)
+        dialog.destroyed.connect(forget)
+        self.case_dialogs[case_no] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    # -- status bar -------------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        bar.setSizeGripEnabled(True)
+        style.apply(bar)
+        self.db_label = QLabel()
+        self.db_label.setObjectName("statusDatabase")
+        url = self.desk.ctx.db.display_url
+        self.db_label.setText(self.tr("数据库：{0}").format(elide_middle(url)))
+        self.db_label.setToolTip(url)
+        self.pending_label = QLabel(self.tr("待推送：…"))
+        self.pending_label.setObjectName("statusPending")
+        self.queue_label = QLabel(self.tr("部门队列：…"))
+        self.queue_label.setObjectName("statusQueues")
+        for w in (self.db_label, self.pending_label, self.queue_label):
+            bar.addPermanentWidget(w)
+        self.status = None
+        # a flag, not the task handle: the runner may deliver a quick task's result before run() returns
+        self._status_busy = False
+        self._status_again = False
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(STATUS_EVERY_MS)
+        self.status_timer.timeout.connect(self.refresh_status)  # started when the window shows
+
+    def refresh_status(self, *_args) -> None:
+        """Read the status figures in the runner; a request while one is running runs once after it.
+        Nothing is read while the window is hidden (closed)."""
+        if not self.isVisible():
+            return
+        if self._status_busy:
+            self._status_again = True
+            return
+        from reception.overview import desk_status
+
+        self._status_busy = True
+        self._status_again = False
+        self.desk.runner.run(
+            desk_status, self.desk.ctx, on_done=self._show_status, on_error=self._status_failed, name="desk-status"
+        )
+
+    def _status_finished(self) -> None:
+        self._status_busy = False
+        if self._status_again:
+            self.refresh_status()
+
+    def _show_status(self, st) -> None:
+        self.status = st
+        text = self.tr("待推送：{0}").format(st.pending_pushes)
+        if st.failed_pushes:
+            text += self.tr("（失败 {0}）").format(st.failed_pushes)
+        self.pending_label.setText(text)
+        self.pending_label.setToolTip(
+            self.tr("{0} 件案件的 {1} 条转办尚未送达部门；{2} 条推送失败，需要人工处理").format(
+                st.pending_cases, st.pending_pushes, st.failed_pushes
+            )
+        )
+        if st.queues == "not_configured":
+            self.queue_label.setText(self.tr("部门队列：未配置推送地址"))
+            self.queue_label.setToolTip(
+                self.tr("各部门均未在本厅配置文件中配置推送方式，转办保存在待推送队列中，不会自动送达。")
+            )
+        elif st.queues == "failing":
+            self.queue_label.setText(self.tr("部门队列：{0} 个部门推送失败").format(len(st.departments_failing)))
+            self.queue_label.setToolTip(", ".join(st.departments_failing))
+        else:
+            self.queue_label.setText(
+                self.tr("部门队列：已配置 {0} 个，连通情况未检测").format(len(st.departments_with_transport))
+            )
+            self.queue_label.setToolTip(self.tr("尚未向部门推送，无法判断是否连通。"))
+        self.queue_label.setProperty("state", st.queues)
+        self._status_finished()
+
+    def _status_failed(self, exc: BaseException) -> None:
+        log.warning("status bar figures unavailable: %s", type(exc).__name__, exc_info=exc)
+        self.pending_label.setText(self.tr("待推送：无法读取"))
+        self.pending_label.setToolTip(self.tr("读取数据库失败：{0}").format(type(exc).__name__))
+        self._status_finished()
+
+    # -- state ------------------------------------------------------------------------------------
+    def _restore(self) -> None:
+        s = self.desk.settings
+        geometry = s.value(state.GEOMETRY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        window_state = s.value(state.WINDOW_STATE)
+        if isinstance(window_state, QByteArray) and not window_state.isEmpty():
+            self.restoreState(window_state)
+        last = state.text(s, state.LAST_PAGE)
+        keys = [spec.key for spec in self.specs]
+        first = next((spec.key for spec in self.specs if spec.eager), keys[0])
+        self.show_page(last if last in keys else first)
+
+    def save_state(self) -> None:
+        s = self.desk.settings
+        s.setValue(state.GEOMETRY, self.saveGeometry())
+        s.setValue(state.WINDOW_STATE, self.saveState())
+        if self.current_key:
+            s.setValue(state.LAST_PAGE, self.current_key)
+        s.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.status_timer.isActive():
+            self.status_timer.start()
+            QTimer.singleShot(0, self.refresh_status)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for page in self.pages.values():
+            can_close = getattr(page, "can_close", None)
+            if callable(can_close) and not can_close():
+                event.ignore()
+                return
+        self.save_state()
+        self.status_timer.stop()
+        for dialog in list(self.case_dialogs.values()):
+            if _alive(dialog):
+                dialog.close()
+        super().closeEvent(event)
+        self.closed.emit()
