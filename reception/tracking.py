@@ -567,6 +567,11 @@ def _entry_for(
     )
 
 
+def _clause(text: str) -> str:
+    """Free text that goes in the middle of a summary: without its own closing stop (no "。；")."""
+    return text.rstrip().rstrip("。；;.")
+
+
 def _summaries(ctx: Context, c: Case, kind: str, d: dict) -> tuple[str, str]:
     def dept(code: str | None, lang: str) -> str:
         return ctx.config.department_label(code, lang) if code else ""
@@ -597,8 +602,8 @@ def _summaries(ctx: Context, c: Case, kind: str, d: dict) -> tuple[str, str]:
             zh += "（协办）"
             en += " (assisting)"
         if d.get("text"):
-            zh += f"：{d['text']}"
-            en += f": {d['text']}"
+            zh += f"：{_clause(d['text'])}"
+            en += f": {_clause(d['text'])}"
         if d.get("department_case_no"):
             zh += f"（部门案号 {d['department_case_no']}）"
             en += f" (department case no. {d['department_case_no']})"
@@ -620,8 +625,8 @@ def _summaries(ctx: Context, c: Case, kind: str, d: dict) -> tuple[str, str]:
             zh += f"；{late} 项期限逾期"
             en += f"; {late} deadline(s) missed"
         if d.get("note"):
-            zh += f"；{d['note']}"
-            en += f"; {d['note']}"
+            zh += f"；{_clause(d['note'])}"
+            en += f"; {_clause(d['note'])}"
         return zh, en
     if kind in ("receipt_print", "receipt_reprint"):
         zh = enum_label("layout", d.get("layout"))

@@ -1,0 +1,102 @@
+"""Open the desk on a given database at a given place, for the README screenshots.
+
+Run under a virtual screen with the shared screenshot tool, for example:
+
+    screenshot.sh docs/images/desk-intake.png 8 .venv/bin/python docs/images/make_screenshots.py intake --db URL
+    screenshot.sh docs/images/desk-cases.png 8 .venv/bin/python docs/images/make_screenshots.py cases --db URL
+    screenshot.sh docs/images/desk-timeline.png 8 .venv/bin/python docs/images/make_screenshots.py timeline \\
+        --db URL --case ZZ-150304-W01-2026-002995
+
+``intake`` fills the form with a visitor who has earlier cases (the repeat-visitor panel and the routing
+preview show); ``cases`` shows the case list of the last 30 days; ``timeline`` shows one case's timeline.
+The windows are real ones built by ``ui.app`` code, not mock-ups.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+import ui  # noqa: F401  (PySide6 work-around first)
+from reception.context import open_context
+from reception.queries import case_document
+from ui import state
+from ui.desk import Desk
+from ui.i18n import install_translators
+from ui.main_window import MainWindow
+from ui.style import readable_font
+
+
+def visitor_with_history(ctx) -> dict:
+    """A new petition from the applicant of an earlier case, as a clerk would type it."""
+    from reception.caselist import CaseFilter, case_rows
+
+    row = case_rows(ctx, CaseFilter(window="petition"), "received", True, 0, 1)[0]
+    earlier = case_document(ctx, row.case_no)
+    person = dict(earlier["applicants"][0])
+    return {
+        "schema_version": "1.0",
+        "window": "petition",
+        "channel": "visit",
+        "received_at": earlier["received_at"][:11] + "10:05:00+08:00",
+        "clerk": "李晓梅",
+        "applicants": [person],
+        "counterparties": [{"kind": "organisation", "name": "乌海市海湾物业服务有限公司"}],
+        "category": "property_mgmt",
+        "subcategory": "maintenance",
+        "place": earlier["place"],
+        "facts": "小区3号楼电梯自10月起多次停运，物业公司以维修资金不足为由拖延维修，"
+        "楼内多名老人出行困难。申请人曾向社区反映，至今未解决。",
+        "requests": ["督促物业公司尽快修复电梯", "公开维修资金使用情况"],
+        "people_affected": 36,
+        "purpose": "claim",
+        "risk": {"level": "yellow", "flags": ["repeat_visit"]},
+        "disposal": {"privacy_consent": True, "mediation_consent": "yes"},
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("shot", choices=["intake", "cases", "timeline"])
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--case")
+    ap.add_argument("--lang", default="zh")
+    args = ap.parse_args()
+
+    app = QApplication(sys.argv[:1])
+    install_translators(app, args.lang)
+    readable_font(app)
+    ctx = open_context(args.db)
+    settings = state.open_settings()  # the user config folder (set RECEPTION_CONFIG_DIR to keep it apart)
+    settings.setValue(state.CLERK, "李晓梅")
+    desk = Desk(ctx, settings, lang=args.lang)
+    window = MainWindow(desk)
+    window.resize(1440, 900)
+    if args.shot == "timeline":
+        from ui.cases.detail import CaseDetailDialog
+
+        dialog = CaseDetailDialog(desk, args.case)
+        dialog.resize(1100, 760)
+        dialog.show()
+        dialog.loaded.connect(lambda: dialog.tabs.setCurrentIndex(1))
+    else:
+        window.show()
+        if args.shot == "cases":
+            window.show_page("cases")
+        else:
+            from ui.intake.form import IntakePage
+
+            page = window.findChild(IntakePage)
+            QTimer.singleShot(300, lambda: page.load_document(visitor_with_history(ctx)))
+    QTimer.singleShot(60_000, app.quit)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
