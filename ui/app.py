@@ -226,12 +226,12 @@ class Housekeeping(QObject):
 
 def warm_up(ctx) -> None:
     """Import the receipt code and register the PDF fonts (≈1 s), so the first receipt is quick."""
-    import reception.receipts  # noqa: F401
-    from reception.pdf.fonts import font_set
+    from reception.receipts import warm_up as warm_receipts
     from reception.record import _validator
 
     _validator()  # jsonschema and the case schema, used by the form's first live check
-    font_set(ctx.config)
+    warm_receipts(ctx)  # fonts registered, one receipt rendered in memory
+    import ui.receipt_preview  # noqa: F401  (QtPdf, QtPdfWidgets, QtPrintSupport: ~0.1 s at the first save)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -485,3 +485,27 @@ def test_a_long_case_flows_onto_a_second_page_with_page_numbers(ctx):
     t = render_receipt(ctx, case_no, "transfer", now=NOW)
     assert t.pages == 2
     assert_contains(t, "转办回执")
+
+
+def test_warm_up_renders_in_memory_and_writes_nothing(ctx, config):
+    """The desk's background warm-up: works on an empty database and on a full one, writes no row."""
+    from sqlalchemy import func, select
+
+    from reception.intake import register_case
+    from reception.receipts import warm_up
+    from reception.storage.models import AuditRecord, ReceiptPrint
+    from tests.factories import base_case
+
+    warm_up(ctx)  # empty database
+    register_case(ctx, base_case(config))
+
+    def counts():
+        with ctx.db.read() as s:
+            return (
+                s.scalar(select(func.count()).select_from(ReceiptPrint)),
+                s.scalar(select(func.count()).select_from(AuditRecord)),
+            )
+
+    before = counts()
+    warm_up(ctx)
+    assert counts() == before
