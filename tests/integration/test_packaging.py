@@ -178,3 +178,22 @@ def test_installed_command_runs_from_anywhere(installed, outside):
     plain = _run([reception, "search", "工资"], cwd=work, env=env)
     assert f"共 {with_word} 件" in plain.stderr
     assert not list(work.iterdir())  # nothing written to the working folder
+
+
+@pytest.mark.slow
+def test_installed_desk_starts_from_anywhere(installed, outside):
+    """The ``reception-desk`` command of the wheel: first start creates the database, then the window;
+    its translations and style sheet come from the wheel."""
+    python, bindir, _ = installed
+    work, env = outside
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    probe = (
+        "import reception.paths as p;"
+        "print(p.resource_path('translations', 'desk_en.qm').is_file(), p.resource_path('qss', 'desk.qss').is_file())"
+    )
+    assert _run([str(python), "-c", probe], cwd=work, env=env).stdout.split() == ["True", "True"]
+    desk = str(bindir / "reception-desk")
+    _run([desk, "--quit-after-start", "--lang", "en"], cwd=work, env=env, timeout=120)
+    assert (Path(env["RECEPTION_DATA_DIR"]) / "reception.sqlite3").is_file()
+    assert (Path(env["RECEPTION_LOG_DIR"]) / "desk.log").is_file()
+    assert not list(work.iterdir())
