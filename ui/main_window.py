@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         if page is None:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
-                page = resolve(spec.factory)(self.desk, self)
+                page = resolve(spec.factory)(self.desk, self.stack)  # built in place: no re-polish on addWidget
             finally:
                 QGuiApplication.restoreOverrideCursor()
             page.setObjectName(page.objectName() or f"page_{spec.key}")
