@@ -339,6 +339,10 @@ def _run(args: argparse.Namespace, logs: LogSetup) -> int:
         window.closed.connect(app.quit)
         window.show()
         housekeeping = Housekeeping(desk)
+        from ui.gcollect import GuiThreadGarbageCollector
+
+        collector = GuiThreadGarbageCollector(app)
+        collector.start()
         if args.quit_after_start:
 
             def started() -> None:
@@ -355,6 +359,7 @@ def _run(args: argparse.Namespace, logs: LogSetup) -> int:
         code = app.exec()
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
         housekeeping.stop()
+        collector.stop()
         log.info("desk closed")
         return code
     finally:

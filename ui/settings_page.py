@@ -162,7 +162,7 @@ class SettingsPage(QWidget):
             return
         self.printer_combo.setEnabled(True)
         label = self.tr("系统默认打印机")
-        self.printer_combo.addItem(f"{label}（{default}）" if default else label, "")
+        self.printer_combo.addItem(self.tr("{0}（{1}）").format(label, default) if default else label, "")
         for name in names:
             self.printer_combo.addItem(name, name)
         index = self.printer_combo.findData(saved) if saved else 0

@@ -61,6 +61,31 @@ class Task:
         return self.future is not None and self.future.done()
 
 
+class _Job:
+    """What one ``run()`` call was given; released on the GUI thread once its callback has run."""
+
+    __slots__ = ("args", "fn", "kwargs", "on_done", "on_error", "on_progress")
+
+    def __init__(self, fn, args, kwargs, on_done, on_error, on_progress):
+        self.fn = fn
+        self.args = args
+        self.kwargs = kwargs
+        self.on_done = on_done
+        self.on_error = on_error
+        self.on_progress = on_progress
+
+    def call(self) -> Any:
+        return self.fn(*self.args, **self.kwargs)
+
+    def progress(self, task: Task, values: tuple) -> None:
+        if self.on_progress is not None and not task.cancelled:
+            self.on_progress(*values)
+
+    def release(self) -> None:
+        self.fn = self.args = self.on_done = self.on_error = self.on_progress = None
+        self.kwargs = {}
+
+
 class TaskRunner(QObject):
     """A small thread pool whose callbacks are delivered on the GUI thread.
 
@@ -109,35 +134,45 @@ class TaskRunner(QObject):
         if self._closed:
             raise RuntimeError("task runner is shut down")
         task = Task(name or getattr(fn, "__name__", "task"))
+        # Everything the caller handed over (the function, its arguments, the callbacks — often bound
+        # methods of widgets) lives in ``job`` and is let go on the GUI thread, in ``deliver``. Were the
+        # last reference to a widget dropped on a worker thread, Qt would delete the widget there and
+        # crash; the worker's own closures therefore hold only ``job``.
+        job = _Job(fn, args, kwargs, on_done, on_error, on_progress)
         if on_progress is not None:
 
             def progress(*p: Any) -> None:
                 if not task.cancelled:
-                    self._post(lambda: None if task.cancelled else on_progress(*p))
+                    self._post(lambda: job.progress(task, p))
 
-            kwargs["progress"] = progress
-            kwargs["should_cancel"] = lambda: task.cancelled
+            job.kwargs["progress"] = progress
+            job.kwargs["should_cancel"] = lambda: task.cancelled
 
         def work() -> Any:
-            return fn(*args, **kwargs)
+            return job.call()
 
         def finished(fut: Future) -> None:
-            exc = fut.exception()
-            result = None if exc is not None else fut.result()
+            if fut.cancelled():  # shut down before it started
+                exc: BaseException | None = Cancelled(task.name)
+                result = None
+            else:
+                exc = fut.exception()
+                result = None if exc is not None else fut.result()
 
             def deliver() -> None:
                 try:
                     if task.cancelled or isinstance(exc, Cancelled):
                         return
                     if exc is not None:
-                        if on_error is not None:
-                            on_error(exc)
+                        if job.on_error is not None:
+                            job.on_error(exc)
                         else:
                             log.error("background task %s failed", task.name, exc_info=exc)
                             self.unhandled.emit(exc)
-                    elif on_done is not None:
-                        on_done(result)
+                    elif job.on_done is not None:
+                        job.on_done(result)
                 finally:
+                    job.release()
                     self._finish()
 
             self._post(deliver)

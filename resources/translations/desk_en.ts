@@ -4,68 +4,73 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="572"/>
+        <location filename="../../ui/cases/detail.py" line="577"/>
         <source>录入部门答复</source>
-        <translation type="unfinished"></translation>
+        <translation>Record department answer</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="582"/>
+        <location filename="../../ui/cases/detail.py" line="585"/>
+        <source>{0}（{1}，{2}）</source>
+        <translation>{0} ({1}, {2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="588"/>
         <source>部门(&amp;D)：</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="586"/>
+        <location filename="../../ui/cases/detail.py" line="592"/>
         <source>答复类型(&amp;K)：</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kind of answer:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="590"/>
-        <location filename="../../ui/cases/detail.py" line="607"/>
-        <location filename="../../ui/cases/detail.py" line="612"/>
+        <location filename="../../ui/cases/detail.py" line="596"/>
+        <location filename="../../ui/cases/detail.py" line="613"/>
+        <location filename="../../ui/cases/detail.py" line="618"/>
         <source>说明(&amp;T)：</source>
-        <translation type="unfinished"></translation>
+        <translation>No&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="593"/>
+        <location filename="../../ui/cases/detail.py" line="599"/>
         <source>部门受理后给出的案号，如（2025）乌人社监字第12号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="594"/>
-        <source>部门案号(&amp;N)：</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. (2025) 乌人社监字第12号</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="600"/>
+        <source>部门案号(&amp;N)：</source>
+        <translation>Department case &amp;no.:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="606"/>
         <source>答复日期(&amp;O)：</source>
-        <translation type="unfinished"></translation>
+        <translation>Answered &amp;on:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="608"/>
+        <location filename="../../ui/cases/detail.py" line="614"/>
         <source>退回理由(&amp;T)：</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason for re&amp;turn:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="609"/>
+        <location filename="../../ui/cases/detail.py" line="615"/>
         <source>办理进展(&amp;T)：</source>
-        <translation type="unfinished"></translation>
+        <translation>Progress no&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="610"/>
+        <location filename="../../ui/cases/detail.py" line="616"/>
         <source>办理结果(&amp;T)：</source>
-        <translation type="unfinished"></translation>
+        <translation>Resul&amp;t:</translation>
     </message>
 </context>
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="167"/>
+        <location filename="../../ui/app.py" line="168"/>
         <source>本厅配置文件有误，受理台无法启动。请按以下提示修改后重新启动：</source>
         <extracomment>housekeeping (``storage.maintenance.tidy``): first run after start, then every …</extracomment>
         <translation>The hall configuration file has errors; the desk cannot start. Correct the following and start again:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="252"/>
+        <location filename="../../ui/app.py" line="255"/>
         <source>受理台无法启动：{0}：{1}
 
 详细信息已记入日志：{2}</source>
@@ -74,17 +79,17 @@
 The details are in the log: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="257"/>
+        <location filename="../../ui/app.py" line="260"/>
         <source>受理台无法启动</source>
         <translation>The desk could not start</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="302"/>
+        <location filename="../../ui/app.py" line="305"/>
         <source>配置文件有误</source>
         <translation>Configuration error</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="312"/>
+        <location filename="../../ui/app.py" line="315"/>
         <source>无法打开数据库：{0}
 
 {1}：{2}</source>
@@ -93,7 +98,7 @@ The details are in the log: {2}</translation>
 {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="319"/>
+        <location filename="../../ui/app.py" line="322"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
@@ -103,303 +108,314 @@ The details are in the log: {2}</translation>
     <message>
         <location filename="../../ui/cases/detail.py" line="151"/>
         <source>是</source>
-        <translation type="unfinished"></translation>
+        <translation>Yes</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="151"/>
         <source>否</source>
-        <translation type="unfinished"></translation>
+        <translation>No</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="187"/>
         <source>受理信息</source>
-        <translation type="unfinished"></translation>
+        <translation>Intake details</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="188"/>
         <source>案件编号</source>
-        <translation type="unfinished"></translation>
+        <translation>Case number</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="189"/>
-        <location filename="../../ui/cases/detail.py" line="753"/>
+        <location filename="../../ui/cases/detail.py" line="759"/>
         <source>状态</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="194"/>
         <source>工作站</source>
-        <translation type="unfinished"></translation>
+        <translation>Workstation</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="195"/>
         <source>登记时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Registered at</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="239"/>
         <source>事项</source>
-        <translation type="unfinished"></translation>
+        <translation>Matter</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="292"/>
         <source>原件</source>
-        <translation type="unfinished"></translation>
+        <translation>original</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="292"/>
         <source>复印件</source>
-        <translation type="unfinished"></translation>
+        <translation>copy</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="295"/>
         <source>{n} 页</source>
-        <translation type="unfinished"></translation>
+        <translation>pages: {n}</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="297"/>
         <source>{n} 份</source>
-        <translation type="unfinished"></translation>
+        <translation>copies: {n}</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="299"/>
         <source>已退还</source>
-        <translation type="unfinished"></translation>
+        <translation>returned</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="325"/>
-        <source>分流</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="328"/>
-        <source>承办站点</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="330"/>
-        <source>协办部门</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="335"/>
-        <source>分流规则</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
+        <location filename="../../ui/cases/detail.py" line="302"/>
         <location filename="../../ui/cases/detail.py" line="336"/>
-        <source>依据</source>
-        <translation type="unfinished"></translation>
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="338"/>
-        <source>改派理由</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/cases/detail.py" line="326"/>
+        <source>分流</source>
+        <translation>Routing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="329"/>
+        <source>承办站点</source>
+        <translation>Handling office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="331"/>
+        <source>协办部门</source>
+        <translation>Assisting departments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="340"/>
+        <source>分流规则</source>
+        <translation>Routing rule</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="341"/>
+        <source>依据</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="343"/>
+        <source>改派理由</source>
+        <translation>Reason for reassignment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="346"/>
         <source>规则建议</source>
-        <translation type="unfinished"></translation>
+        <translation>Suggested by the rules</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="347"/>
+        <location filename="../../ui/cases/detail.py" line="352"/>
         <source>法定期限</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="350"/>
-        <source>{start} 起，{due} 届满</source>
-        <translation type="unfinished"></translation>
+        <translation>Statutory deadlines</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="355"/>
+        <source>{start} 起，{due} 届满</source>
+        <translation>from {start}, due {due}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="358"/>
+        <source>（{0}）</source>
+        <translation> ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="360"/>
         <source>；节假日顺延，原 {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>; moved past holidays, originally {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="357"/>
+        <location filename="../../ui/cases/detail.py" line="362"/>
         <source>；节假日安排未载入，仅按周末推算</source>
-        <translation type="unfinished"></translation>
+        <translation>; holidays not loaded, counted on weekends only</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="373"/>
+        <location filename="../../ui/cases/detail.py" line="378"/>
         <source>办结</source>
-        <translation type="unfinished"></translation>
+        <translation>Closure</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="374"/>
+        <location filename="../../ui/cases/detail.py" line="379"/>
         <source>办结时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Closed at</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="683"/>
+        <location filename="../../ui/cases/detail.py" line="689"/>
         <source>案件 {case_no}</source>
-        <translation type="unfinished"></translation>
+        <translation>Case {case_no}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="704"/>
+        <location filename="../../ui/cases/detail.py" line="710"/>
         <source>可选中复制</source>
-        <translation type="unfinished"></translation>
+        <translation>Select to copy</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="706"/>
+        <location filename="../../ui/cases/detail.py" line="712"/>
         <source>复制编号(&amp;C)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Copy number</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="734"/>
+        <location filename="../../ui/cases/detail.py" line="740"/>
         <source>案件信息</source>
-        <translation type="unfinished"></translation>
+        <translation>Case details</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="737"/>
+        <location filename="../../ui/cases/detail.py" line="743"/>
         <source>时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="737"/>
+        <location filename="../../ui/cases/detail.py" line="743"/>
         <source>事件</source>
-        <translation type="unfinished"></translation>
+        <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="737"/>
+        <location filename="../../ui/cases/detail.py" line="743"/>
         <source>操作人</source>
-        <translation type="unfinished"></translation>
+        <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="737"/>
+        <location filename="../../ui/cases/detail.py" line="743"/>
         <source>内容</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="747"/>
+        <location filename="../../ui/cases/detail.py" line="753"/>
         <source>时间线</source>
-        <translation type="unfinished"></translation>
+        <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="751"/>
+        <location filename="../../ui/cases/detail.py" line="757"/>
         <source>部门</source>
-        <translation type="unfinished">Department</translation>
+        <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="752"/>
+        <location filename="../../ui/cases/detail.py" line="758"/>
         <source>角色</source>
-        <translation type="unfinished"></translation>
+        <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="754"/>
+        <location filename="../../ui/cases/detail.py" line="760"/>
         <source>部门案号</source>
-        <translation type="unfinished"></translation>
+        <translation>Dept. case no.</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="755"/>
+        <location filename="../../ui/cases/detail.py" line="761"/>
         <source>办理结果 / 退回理由</source>
-        <translation type="unfinished"></translation>
+        <translation>Result / reason for return</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="756"/>
+        <location filename="../../ui/cases/detail.py" line="762"/>
         <source>更新时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="765"/>
+        <location filename="../../ui/cases/detail.py" line="771"/>
         <source>转办</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="769"/>
-        <source>重打回执(&amp;P)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="770"/>
-        <source>预览并补打受理回执（Ctrl+P）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="773"/>
-        <source>添加备注(&amp;N)</source>
-        <translation type="unfinished"></translation>
+        <translation>Transfers</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="775"/>
-        <source>录入部门答复(&amp;A)</source>
-        <translation type="unfinished"></translation>
+        <source>重打回执(&amp;P)</source>
+        <translation>Re&amp;print receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="777"/>
-        <source>办结(&amp;E)</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/cases/detail.py" line="776"/>
+        <source>预览并补打受理回执（Ctrl+P）</source>
+        <translation>Preview and reprint the intake receipt (Ctrl+P)</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="779"/>
-        <source>刷新</source>
-        <translation type="unfinished">Refresh</translation>
+        <source>添加备注(&amp;N)</source>
+        <translation>Add &amp;note</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="780"/>
-        <source>重新读取案件（F5）</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/cases/detail.py" line="781"/>
+        <source>录入部门答复(&amp;A)</source>
+        <translation>Record department &amp;answer</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="783"/>
+        <source>办结(&amp;E)</source>
+        <translation>Clos&amp;e case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="785"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="786"/>
+        <source>重新读取案件（F5）</source>
+        <translation>Reload the case (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="789"/>
         <source>关闭</source>
-        <translation type="unfinished"></translation>
+        <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="784"/>
+        <location filename="../../ui/cases/detail.py" line="790"/>
         <source>关闭（Esc）</source>
-        <translation type="unfinished"></translation>
+        <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="817"/>
+        <location filename="../../ui/cases/detail.py" line="823"/>
         <source>正在读取……</source>
-        <translation type="unfinished"></translation>
+        <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="852"/>
+        <location filename="../../ui/cases/detail.py" line="858"/>
         <source>读取案件失败：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not load the case: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="885"/>
+        <location filename="../../ui/cases/detail.py" line="891"/>
         <source>{window_label}：{window}&#x3000;{received_label}：{received}</source>
-        <translation type="unfinished"></translation>
+        <translation>{window_label}: {window}    {received_label}: {received}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="894"/>
+        <location filename="../../ui/cases/detail.py" line="900"/>
         <source>风险：{level}</source>
-        <translation type="unfinished"></translation>
+        <translation>Risk: {level}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="899"/>
+        <location filename="../../ui/cases/detail.py" line="905"/>
         <source>风险：未评估</source>
-        <translation type="unfinished"></translation>
+        <translation>Risk: not assessed</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="904"/>
+        <location filename="../../ui/cases/detail.py" line="910"/>
         <source>已于 {date} 办结：{outcome}，回访{satisfaction}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="914"/>
-        <source>无未到期的法定期限</source>
-        <translation type="unfinished"></translation>
+        <translation>Closed on {date}: {outcome}; follow-up: {satisfaction}</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="920"/>
-        <source>下一期限：{label} {due}（已逾期 {n} 天）</source>
-        <translation type="unfinished"></translation>
+        <source>无未到期的法定期限</source>
+        <translation>No pending statutory deadline</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="926"/>
-        <source>下一期限：{label} {due}（今天到期）</source>
-        <translation type="unfinished"></translation>
+        <source>下一期限：{label} {due}（已逾期 {n} 天）</source>
+        <translation>Next deadline: {label} {due} ({n} day(s) overdue)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="929"/>
+        <location filename="../../ui/cases/detail.py" line="932"/>
+        <source>下一期限：{label} {due}（今天到期）</source>
+        <translation>Next deadline: {label} {due} (due today)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="935"/>
         <source>下一期限：{label} {due}（还有 {n} 天）</source>
-        <translation type="unfinished"></translation>
+        <translation>Next deadline: {label} {due} ({n} day(s) left)</translation>
     </message>
 </context>
 <context>
@@ -408,190 +424,195 @@ The details are in the log: {2}</translation>
         <location filename="../../ui/cases/model.py" line="161"/>
         <source>逾期</source>
         <extracomment>pages kept in memory (x 200 rows) rows from a page&apos;s edge at which the neighbouring page is asked for ahead at most this many pages asked for at once (the most recent wins)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>overdue</translation>
     </message>
     <message>
         <location filename="../../ui/cases/model.py" line="406"/>
         <source>按{0}排序</source>
-        <translation type="unfinished"></translation>
+        <translation>Sort by {0}</translation>
     </message>
     <message>
         <location filename="../../ui/cases/model.py" line="459"/>
         <source>办理期限 {0} 已过，案件尚未办结</source>
-        <translation type="unfinished"></translation>
+        <translation>Deadline {0} has passed and the case is not closed</translation>
     </message>
     <message>
         <location filename="../../ui/cases/model.py" line="461"/>
         <source>{0}：按回车键或双击打开</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}: press Enter or double-click to open</translation>
     </message>
 </context>
 <context>
     <name>CasesPage</name>
     <message>
-        <location filename="../../ui/cases/page.py" line="76"/>
+        <location filename="../../ui/cases/page.py" line="77"/>
         <source>案件查询</source>
         <extracomment>the date presets: key -&gt; days back from today (None: no date limit; &quot;custom&quot;: the two date fields) how long a filter change waits for the next one before the list is asked again default widths of the columns: a typical value of each, measured in the table&apos;s font after a refresh: the case that was current and its row (the same row if the case is not loaded)</extracomment>
-        <translation type="unfinished">Cases</translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/page.py" line="82"/>
-        <source>刷新</source>
-        <translation type="unfinished">Refresh</translation>
+        <translation>Cases</translation>
     </message>
     <message>
         <location filename="../../ui/cases/page.py" line="83"/>
-        <source>重新查询（F5）</source>
-        <translation type="unfinished"></translation>
+        <source>刷新</source>
+        <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/page.py" line="100"/>
-        <source>今天</source>
-        <translation type="unfinished">Today</translation>
+        <location filename="../../ui/cases/page.py" line="84"/>
+        <source>重新查询（F5）</source>
+        <translation>Search again (F5)</translation>
     </message>
     <message>
         <location filename="../../ui/cases/page.py" line="101"/>
-        <source>近7天</source>
-        <translation type="unfinished"></translation>
+        <source>今天</source>
+        <translation>Today</translation>
     </message>
     <message>
         <location filename="../../ui/cases/page.py" line="102"/>
-        <source>近30天</source>
-        <translation type="unfinished"></translation>
+        <source>近7天</source>
+        <translation>Last 7 days</translation>
     </message>
     <message>
         <location filename="../../ui/cases/page.py" line="103"/>
-        <source>近90天</source>
-        <translation type="unfinished"></translation>
+        <source>近30天</source>
+        <translation>Last 30 days</translation>
     </message>
     <message>
         <location filename="../../ui/cases/page.py" line="104"/>
-        <source>今年</source>
-        <translation type="unfinished"></translation>
+        <source>近90天</source>
+        <translation>Last 90 days</translation>
     </message>
     <message>
         <location filename="../../ui/cases/page.py" line="105"/>
-        <source>全部</source>
-        <translation type="unfinished"></translation>
+        <source>今年</source>
+        <translation>This year</translation>
     </message>
     <message>
         <location filename="../../ui/cases/page.py" line="106"/>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="107"/>
         <source>自定义</source>
-        <translation type="unfinished"></translation>
+        <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/page.py" line="118"/>
+        <location filename="../../ui/cases/page.py" line="119"/>
         <source>全部窗口</source>
-        <translation type="unfinished"></translation>
+        <translation>All windows</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/page.py" line="120"/>
+        <location filename="../../ui/cases/page.py" line="121"/>
         <source>全部状态</source>
-        <translation type="unfinished"></translation>
+        <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/page.py" line="123"/>
+        <location filename="../../ui/cases/page.py" line="124"/>
         <source>全部部门</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/page.py" line="125"/>
-        <source>全部风险</source>
-        <translation type="unfinished"></translation>
+        <translation>All departments</translation>
     </message>
     <message>
         <location filename="../../ui/cases/page.py" line="126"/>
-        <source>仅看逾期</source>
-        <translation type="unfinished"></translation>
+        <source>全部风险</source>
+        <translation>All risk levels</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/page.py" line="128"/>
-        <source>有已过期的办理期限、且尚未办结的案件</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/cases/page.py" line="127"/>
+        <source>仅看逾期</source>
+        <translation>Overdue only</translation>
     </message>
     <message>
         <location filename="../../ui/cases/page.py" line="129"/>
-        <source>重置</source>
-        <translation type="unfinished"></translation>
+        <source>有已过期的办理期限、且尚未办结的案件</source>
+        <translation>Cases past a deadline and not yet closed</translation>
     </message>
     <message>
         <location filename="../../ui/cases/page.py" line="130"/>
+        <source>重置</source>
+        <translation>Reset</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="131"/>
         <source>清除全部筛选条件和查询内容</source>
-        <translation type="unfinished"></translation>
+        <translation>Clear all filters and the search text</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/page.py" line="134"/>
+        <location filename="../../ui/cases/page.py" line="135"/>
         <source>受理日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/page.py" line="139"/>
+        <location filename="../../ui/cases/page.py" line="140"/>
         <source>至</source>
-        <translation type="unfinished"></translation>
+        <translation>to</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/page.py" line="150"/>
+        <location filename="../../ui/cases/page.py" line="151"/>
         <source>案件编号、姓名、证件号码、电话或事实关键词，回车查询（Ctrl+F）</source>
-        <translation type="unfinished"></translation>
+        <translation>Case number, name, ID number, phone or keywords; Enter to search (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/page.py" line="156"/>
+        <location filename="../../ui/cases/page.py" line="157"/>
         <source>查询</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/page.py" line="380"/>
-        <source>正在查询…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/page.py" line="385"/>
-        <source>共 {0} 件</source>
-        <translation type="unfinished"></translation>
+        <translation>Search</translation>
     </message>
     <message>
         <location filename="../../ui/cases/page.py" line="386"/>
-        <source>没有符合条件的案件</source>
-        <translation type="unfinished"></translation>
+        <source>正在查询…</source>
+        <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/page.py" line="401"/>
+        <location filename="../../ui/cases/page.py" line="391"/>
+        <source>共 {0} 件</source>
+        <translation>{0} case(s)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="392"/>
+        <source>没有符合条件的案件</source>
+        <translation>No matching cases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="403"/>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/page.py" line="407"/>
         <source>查询失败</source>
-        <translation type="unfinished"></translation>
+        <translation>Search failed</translation>
     </message>
 </context>
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="631"/>
+        <location filename="../../ui/cases/detail.py" line="637"/>
         <source>办结案件</source>
-        <translation type="unfinished"></translation>
+        <translation>Close case</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="636"/>
         <location filename="../../ui/cases/detail.py" line="642"/>
+        <location filename="../../ui/cases/detail.py" line="648"/>
         <source>请选择</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="638"/>
-        <source>办结结果(&amp;O)：</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose…</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="644"/>
+        <source>办结结果(&amp;O)：</source>
+        <translation>&amp;Outcome:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="650"/>
         <source>回访满意度(&amp;S)：</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Satisfaction:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="648"/>
+        <location filename="../../ui/cases/detail.py" line="654"/>
         <source>备注(&amp;T)：</source>
-        <translation type="unfinished"></translation>
+        <translation>No&amp;te:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="649"/>
+        <location filename="../../ui/cases/detail.py" line="655"/>
         <source>办结</source>
-        <translation type="unfinished"></translation>
+        <translation>Close case</translation>
     </message>
 </context>
 <context>
@@ -679,7 +700,7 @@ The details are in the log: {2}</translation>
     <message>
         <location filename="../../ui/dayclose.py" line="172"/>
         <source>导出到(&amp;F)</source>
-        <translation>Export to (&amp;F)</translation>
+        <translation>Export &amp;folder</translation>
     </message>
     <message>
         <location filename="../../ui/dayclose.py" line="174"/>
@@ -946,192 +967,198 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <location filename="../../ui/intake/fields.py" line="281"/>
         <source>年-月-日，如 2025-03-03</source>
         <extracomment>Stylesheet of the page: calm grey frames; a red or amber frame when a field has a message.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>YYYY-MM-DD, e.g. 2025-03-03</translation>
     </message>
     <message>
         <location filename="../../ui/intake/fields.py" line="315"/>
         <source>请输入整数</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter a whole number</translation>
     </message>
     <message>
         <location filename="../../ui/intake/fields.py" line="315"/>
         <source>请输入数字</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter a number</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="193"/>
         <source>受理登记</source>
         <extracomment>key order of the case document (case-format.md §5.0) problems that mean &quot;not filled in yet&quot;: shown only once the clerk has been through the field</extracomment>
-        <translation type="unfinished">Intake</translation>
+        <translation>Intake</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="205"/>
         <source>请先选择受理窗口（Alt+1 … Alt+6），表单将按窗口显示必填项。</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the window first (Alt+1 … Alt+6); the form then shows the fields that window requires.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="279"/>
         <source>清空 (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>Clear (Esc)</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="280"/>
         <source>打印回执 (Ctrl+P)</source>
-        <translation type="unfinished"></translation>
+        <translation>Print receipt (Ctrl+P)</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="281"/>
         <source>保存 (Ctrl+S)</source>
-        <translation type="unfinished"></translation>
+        <translation>Save (Ctrl+S)</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="610"/>
         <source>改派信息有误，尚未生效；以上为按规则的建议。</source>
-        <translation type="unfinished"></translation>
+        <translation>The reassignment is incomplete and not applied; shown above is the rules&apos; suggestion.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="665"/>
         <source>请先选择受理窗口。</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the window first.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="675"/>
         <location filename="../../ui/intake/form.py" line="735"/>
         <source>未保存：有 {n} 处需要补充或更正（已标红）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Not saved: {n} field(s) need completing or correcting (marked in red).</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="704"/>
         <source>正在保存…</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving…</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="720"/>
         <source>案件 {no} 已保存。</source>
-        <translation type="unfinished"></translation>
+        <translation>Case {no} saved.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="742"/>
         <source>保存失败，表单内容未丢失：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving failed; the form is kept: {error}</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="772"/>
         <source>还没有保存案件，没有可打印的回执。</source>
-        <translation type="unfinished"></translation>
+        <translation>No case has been saved yet, so there is no receipt to print.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="796"/>
         <source>清空表单</source>
-        <translation type="unfinished"></translation>
+        <translation>Clear form</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="797"/>
         <source>清空当前登记表？尚未保存的内容将丢失。</source>
-        <translation type="unfinished"></translation>
+        <translation>Clear the current form? Anything not saved will be lost.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="800"/>
         <source>清空</source>
-        <translation type="unfinished"></translation>
+        <translation>Clear</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="801"/>
         <source>不清空</source>
-        <translation type="unfinished"></translation>
+        <translation>Keep</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="813"/>
         <source>表单已清空。</source>
-        <translation type="unfinished"></translation>
+        <translation>Form cleared.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="857"/>
         <source>草稿无法保存到磁盘，请尽快保存案件。</source>
-        <translation type="unfinished"></translation>
+        <translation>The draft cannot be written to disk; save the case soon.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="902"/>
-        <location filename="../../ui/intake/panels.py" line="454"/>
+        <location filename="../../ui/intake/panels.py" line="457"/>
         <source>恢复草稿</source>
-        <translation type="unfinished"></translation>
+        <translation>Restore draft</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="903"/>
         <source>用草稿替换当前表单中的内容？当前内容仍保留为另一份草稿。</source>
-        <translation type="unfinished"></translation>
+        <translation>Replace the current form with the draft? The current entries are kept as another draft.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/form.py" line="921"/>
         <source>已恢复未保存的草稿，请核对后保存。</source>
-        <translation type="unfinished"></translation>
+        <translation>Unsaved draft restored; check it, then save.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="71"/>
         <source>受理窗口</source>
-        <translation type="unfinished"></translation>
+        <translation>Window</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="126"/>
         <source>来访记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Visit history</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="127"/>
         <location filename="../../ui/intake/panels.py" line="160"/>
         <source>输入申请人证件号码或联系电话后自动查询。</source>
-        <translation type="unfinished"></translation>
+        <translation>Looked up automatically once the applicant&apos;s ID number or phone is entered.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="138"/>
         <source>填写值班领导批准理由</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter the duty leader&apos;s approval</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="166"/>
         <source>正在查询来访记录…</source>
-        <translation type="unfinished"></translation>
+        <translation>Looking up visit history…</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="169"/>
         <source>来访记录查询失败，请稍后重试。</source>
-        <translation type="unfinished"></translation>
+        <translation>Visit history lookup failed; try again later.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="176"/>
         <source>首次来访：没有找到此人以前的案件。</source>
-        <translation type="unfinished"></translation>
+        <translation>First visit: no earlier cases found for this person.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="183"/>
         <source>此人以前来过 {count} 次，最近一次 {last}。点击案件查看详情。</source>
-        <translation type="unfinished"></translation>
+        <translation>This person has come {count} time(s) before, last on {last}. Click a case for details.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="196"/>
         <source>打开案件 {no}</source>
-        <translation type="unfinished"></translation>
+        <translation>Open case {no}</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="201"/>
         <source>⚠ 不再受理：此人反映的事项已经复核终结（{cases}）。同一事实和理由不再受理；如确需受理，须经值班领导批准，并填写“值班领导批准理由”。</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ Not to be accepted again: this person&apos;s matter was closed after second review ({cases}). The same facts and reasons are not accepted again; if intake is truly necessary, the duty leader must approve it and “Duty leader&apos;s approval” must be filled in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="205"/>
+        <location filename="../../ui/intake/panels.py" line="388"/>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="245"/>
         <source>分流建议</source>
-        <translation type="unfinished"></translation>
+        <translation>Routing suggestion</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="246"/>
         <location filename="../../ui/intake/panels.py" line="337"/>
         <source>填写事项类别等信息后显示建议的承办部门和办理期限。</source>
-        <translation type="unfinished"></translation>
+        <translation>Fill in the category and other details to see the suggested department and deadlines.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="261"/>
         <source>不按建议分流，改派</source>
-        <translation type="unfinished"></translation>
+        <translation>Reassign instead</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="265"/>
@@ -1139,308 +1166,329 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <location filename="../../ui/intake/pickers.py" line="214"/>
         <source>（请选择）</source>
         <extracomment>Education levels as printed on the legal-aid application form (free text, suggestions only).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>(choose)</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="271"/>
         <source>改派理由，至少 4 个字</source>
-        <translation type="unfinished"></translation>
+        <translation>At least 4 characters</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="340"/>
         <source>表单尚有 {n} 处需补充或更正，补全后更新分流建议。</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} field(s) still need completing or correcting; the suggestion updates once they are done.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="352"/>
         <source>没有分流规则适用。</source>
-        <translation type="unfinished"></translation>
+        <translation>No routing rule applies.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="354"/>
         <source>：</source>
-        <translation type="unfinished"></translation>
+        <translation>: </translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="358"/>
         <source>（原为 {date}，遇节假日顺延）</source>
-        <translation type="unfinished"></translation>
+        <translation> (was {date}, moved past holidays)</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="360"/>
         <source>（该年节假日未载入，仅按周末计算）</source>
-        <translation type="unfinished"></translation>
+        <translation> (holidays for that year not loaded; weekends only)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/panels.py" line="365"/>
+        <location filename="../../ui/intake/panels.py" line="362"/>
+        <source>办理期限</source>
+        <translation>Deadlines</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="366"/>
         <source>本事项没有法定期限。</source>
-        <translation type="unfinished"></translation>
+        <translation>This matter has no statutory deadline.</translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="376"/>
-        <source>承办部门：</source>
-        <translation type="unfinished"></translation>
+        <source>已改派</source>
+        <translation>Reassigned</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/panels.py" line="380"/>
-        <source>层级：</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/intake/panels.py" line="378"/>
+        <source>承办部门：</source>
+        <translation>Department: </translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="381"/>
-        <source>规则：</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/intake/panels.py" line="383"/>
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/panels.py" line="383"/>
-        <source>依据：</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/intake/panels.py" line="382"/>
+        <source>层级：</source>
+        <translation>Level: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="384"/>
+        <source>规则：</source>
+        <translation>Rule: </translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="386"/>
-        <source>协办：</source>
-        <translation type="unfinished"></translation>
+        <source>依据：</source>
+        <translation>Basis: </translation>
     </message>
     <message>
         <location filename="../../ui/intake/panels.py" line="389"/>
+        <source>协办：</source>
+        <translation>Assisting: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="392"/>
         <source>原建议：{dept}（规则 {rule}）</source>
-        <translation type="unfinished"></translation>
+        <translation>Originally suggested: {dept} (rule {rule})</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/panels.py" line="410"/>
+        <location filename="../../ui/intake/panels.py" line="413"/>
         <source>已保存，案件编号：</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved. Case number:</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/panels.py" line="415"/>
+        <location filename="../../ui/intake/panels.py" line="418"/>
         <source>复制编号</source>
-        <translation type="unfinished"></translation>
+        <translation>Copy number</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/panels.py" line="425"/>
+        <location filename="../../ui/intake/panels.py" line="428"/>
         <source>关闭</source>
-        <translation type="unfinished"></translation>
+        <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/panels.py" line="458"/>
+        <location filename="../../ui/intake/panels.py" line="435"/>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake/panels.py" line="461"/>
         <source>丢弃草稿</source>
-        <translation type="unfinished"></translation>
+        <translation>Discard draft</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/panels.py" line="466"/>
+        <location filename="../../ui/intake/panels.py" line="469"/>
         <source>发现一份未保存的登记草稿（{when}，{who}）。是否恢复？</source>
-        <translation type="unfinished"></translation>
+        <translation>An unsaved intake draft was found ({when}, {who}). Restore it?</translation>
     </message>
     <message>
         <location filename="../../ui/intake/pickers.py" line="137"/>
         <location filename="../../ui/intake/pickers.py" line="139"/>
         <source>（不限）</source>
-        <translation type="unfinished"></translation>
+        <translation>(any)</translation>
     </message>
     <message>
         <location filename="../../ui/intake/pickers.py" line="217"/>
         <source>（不细分）</source>
-        <translation type="unfinished"></translation>
+        <translation>(no sub-category)</translation>
     </message>
     <message>
         <location filename="../../ui/intake/repeat.py" line="43"/>
         <source>删除</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="151"/>
         <source>一、受理信息</source>
-        <translation type="unfinished"></translation>
+        <translation>1. Intake details</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="192"/>
         <source>二、申请人</source>
-        <translation type="unfinished"></translation>
+        <translation>2. Applicants</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="200"/>
         <source>申请人 {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>Applicant {n}</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="201"/>
         <source>添加申请人</source>
-        <translation type="unfinished"></translation>
+        <translation>Add applicant</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="241"/>
         <source>三、代理人</source>
-        <translation type="unfinished"></translation>
+        <translation>3. Agent</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="243"/>
         <source>有代理人或代表人</source>
-        <translation type="unfinished"></translation>
+        <translation>Has an agent or representative</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="255"/>
         <source>已收到授权委托书</source>
-        <translation type="unfinished"></translation>
+        <translation>Power of attorney received</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="311"/>
         <source>四、集体访</source>
-        <translation type="unfinished"></translation>
+        <translation>4. Group visit</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="315"/>
         <source>集体访（多人同来反映同一事项）</source>
-        <translation type="unfinished"></translation>
+        <translation>Group visit (several people raising the same matter)</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="318"/>
         <source>{threshold} 人及以上的集体访须推选 1 至 {limit} 名代表（信访工作条例第二十条）</source>
-        <translation type="unfinished"></translation>
+        <translation>Group visits of {threshold} or more people must choose 1 to {limit} representatives (Regulations on Petition Work, Art. 20)</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="330"/>
         <source>代表 {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>Representative {n}</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="331"/>
         <source>添加代表</source>
-        <translation type="unfinished"></translation>
+        <translation>Add representative</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="334"/>
         <source>已达上限 {limit} 名</source>
-        <translation type="unfinished"></translation>
+        <translation>Limit of {limit} reached</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="343"/>
         <source>参与人员 {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>Participant {n}</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="344"/>
         <source>添加参与人员</source>
-        <translation type="unfinished"></translation>
+        <translation>Add participant</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="414"/>
         <source>五、被申请人/对方当事人</source>
-        <translation type="unfinished"></translation>
+        <translation>5. Respondents / counter-parties</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="420"/>
         <source>对方当事人 {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>Counter-party {n}</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="421"/>
         <source>添加对方当事人</source>
-        <translation type="unfinished"></translation>
+        <translation>Add counter-party</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="455"/>
         <source>六、反映事项</source>
-        <translation type="unfinished"></translation>
+        <translation>6. Matter raised</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="470"/>
         <source>每行写一项诉求</source>
-        <translation type="unfinished"></translation>
+        <translation>One request per line</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="472"/>
         <source>元</source>
-        <translation type="unfinished"></translation>
+        <translation>CNY</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="521"/>
         <source>已终结</source>
-        <translation type="unfinished"></translation>
+        <translation>Final</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="573"/>
         <source>七、既往处理情况</source>
-        <translation type="unfinished"></translation>
+        <translation>7. Prior handling</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="579"/>
         <source>处理情况 {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>Prior handling {n}</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="580"/>
         <source>添加既往处理</source>
-        <translation type="unfinished"></translation>
+        <translation>Add prior handling</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="610"/>
         <source>八、法律援助申请事项</source>
-        <translation type="unfinished"></translation>
+        <translation>8. Legal aid application</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="620"/>
         <source>元/月</source>
-        <translation type="unfinished"></translation>
+        <translation>CNY/month</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="653"/>
         <source>材料名称</source>
-        <translation type="unfinished"></translation>
+        <translation>Document name</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="656"/>
         <source>原件</source>
-        <translation type="unfinished"></translation>
+        <translation>Original</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="656"/>
         <source>复印件</source>
-        <translation type="unfinished"></translation>
+        <translation>Copy</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="660"/>
         <source>原件/复印件</source>
-        <translation type="unfinished"></translation>
+        <translation>Original/copy</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="663"/>
         <source>已退还当事人</source>
-        <translation type="unfinished"></translation>
+        <translation>Returned to the party</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="706"/>
         <source>九、收到材料</source>
-        <translation type="unfinished"></translation>
+        <translation>9. Materials received</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="712"/>
         <source>材料 {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>Document {n}</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="713"/>
         <source>添加材料</source>
-        <translation type="unfinished"></translation>
+        <translation>Add document</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="747"/>
         <source>十、风险研判</source>
-        <translation type="unfinished"></translation>
+        <translation>10. Risk assessment</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="778"/>
         <source>十一、处置</source>
-        <translation type="unfinished"></translation>
+        <translation>11. Disposal</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="781"/>
         <source>当场答复/化解，不再转办</source>
-        <translation type="unfinished"></translation>
+        <translation>Answered/resolved on the spot, no transfer</translation>
     </message>
     <message>
         <location filename="../../ui/intake/sections.py" line="788"/>
         <source>已告知个人信息处理规则，当事人同意</source>
-        <translation type="unfinished"></translation>
+        <translation>Told how personal data is handled; the party consents</translation>
     </message>
 </context>
 <context>
@@ -1478,67 +1526,67 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <translation>One-stop reception desk — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>数据库：{0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>待推送：…</source>
         <translation>Waiting to push: …</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>部门队列：…</source>
         <translation>Department queues: …</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>待推送：{0}</source>
         <translation>Waiting to push: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>（失败 {0}）</source>
         <translation> ({0} failed)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>{0} 件案件的 {1} 条转办尚未送达部门；{2} 条推送失败，需要人工处理</source>
         <translation>{1} transfer(s) of {0} case(s) not yet delivered; {2} failed and need attention</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>部门队列：未配置推送地址</source>
         <translation>Department queues: no transport configured</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>各部门均未在本厅配置文件中配置推送方式，转办保存在待推送队列中，不会自动送达。</source>
         <translation>No department has a transport in the hall configuration: transfers stay in the outbox and are not delivered automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>部门队列：{0} 个部门推送失败</source>
         <translation>Department queues: pushing failed for {0} department(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>部门队列：已配置 {0} 个，连通情况未检测</source>
         <translation>Department queues: {0} configured, reachability not checked</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>尚未向部门推送，无法判断是否连通。</source>
         <translation>Nothing has been pushed yet, so reachability is unknown.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>待推送：无法读取</source>
         <translation>Waiting to push: unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>读取数据库失败：{0}</source>
         <translation>Reading the database failed: {0}</translation>
     </message>
@@ -1546,19 +1594,19 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="556"/>
+        <location filename="../../ui/cases/detail.py" line="561"/>
         <source>添加备注</source>
-        <translation type="unfinished"></translation>
+        <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="559"/>
+        <location filename="../../ui/cases/detail.py" line="564"/>
         <source>例如：申请人来电询问进展，已告知正在办理</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. The applicant phoned about progress; told the case is in hand</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="560"/>
+        <location filename="../../ui/cases/detail.py" line="565"/>
         <source>备注(&amp;T)：</source>
-        <translation type="unfinished"></translation>
+        <translation>No&amp;te:</translation>
     </message>
 </context>
 <context>
@@ -1655,150 +1703,150 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <location filename="../../ui/receipt_preview.py" line="251"/>
         <source>选择打印机</source>
         <extracomment>Layouts the workstation remembers (the transfer slip is chosen per case, never remembered). the next recorded print of this layout will be a reprint (补打) characters no font has; printing is refused while this is not empty the core&apos;s MissingGlyphs error (names the characters and their fields), or None the case has a lead transfer, so a transfer slip (转办单) can be printed</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Choose printer</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="262"/>
         <source>另存为 PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>Save as PDF</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="264"/>
         <source>PDF 文件 (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="296"/>
         <source>补打回执</source>
         <extracomment>``(parent) -&gt; QPrinter | None``: asks for a printer when none is remembered (tests replace it) ``(parent, suggested file name) -&gt; path | None`` (tests replace it)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Reprint receipt</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="296"/>
         <source>受理回执</source>
-        <translation type="unfinished"></translation>
+        <translation>Intake receipt</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="319"/>
         <source>版式(&amp;L)：</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Layout:</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="346"/>
         <location filename="../../ui/receipt_preview.py" line="462"/>
         <source>正在生成回执……</source>
-        <translation type="unfinished"></translation>
+        <translation>Generating the receipt…</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="353"/>
         <source>选择打印机(&amp;R)…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose p&amp;rinter…</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="366"/>
         <source>打印(&amp;P)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Print</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="368"/>
         <source>打印到本工作站的打印机（Ctrl+P）</source>
-        <translation type="unfinished"></translation>
+        <translation>Print on this workstation&apos;s printer (Ctrl+P)</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="371"/>
         <source>另存为PDF(&amp;S)…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Save as PDF…</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="374"/>
         <source>关闭</source>
-        <translation type="unfinished"></translation>
+        <translation>Close</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="375"/>
         <source>关闭（Esc）</source>
-        <translation type="unfinished"></translation>
+        <translation>Close (Esc)</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="441"/>
         <source>出现意外错误：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Unexpected error: {error}</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="446"/>
         <source>打印机：{name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Printer: {name}</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="448"/>
         <source>打印机：未选择（打印时选择）</source>
-        <translation type="unfinished"></translation>
+        <translation>Printer: not chosen (choose when printing)</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="489"/>
         <location filename="../../ui/receipt_preview.py" line="646"/>
         <source>此回执不能打印：{problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>This receipt cannot be printed: {problem}</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="494"/>
         <source>预览中缺字处显示为空白，请先修改案件中的这些字，再打印。</source>
-        <translation type="unfinished"></translation>
+        <translation>Characters the font lacks show as blanks in the preview; correct them in the case before printing.</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="496"/>
         <source>此回执已打印过，再次打印将标注“补打”并记录为补打。</source>
-        <translation type="unfinished"></translation>
+        <translation>This receipt has been printed before; printing again marks it “Reprint” and records a reprint.</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="498"/>
         <source>尚未打印。打印或另存为 PDF 后记录为首次打印。</source>
-        <translation type="unfinished"></translation>
+        <translation>Not printed yet. Printing or saving as PDF records the first print.</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="549"/>
         <source>未选择打印机，未打印。</source>
-        <translation type="unfinished"></translation>
+        <translation>No printer chosen; nothing printed.</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="553"/>
         <source>打印机“{name}”不可用，未打印。</source>
-        <translation type="unfinished"></translation>
+        <translation>Printer “{name}” is unavailable; nothing printed.</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="557"/>
         <source>正在打印……</source>
-        <translation type="unfinished"></translation>
+        <translation>Printing…</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="583"/>
         <source>{problem}。本次打印已记录，重新打印时将标注“补打”。</source>
-        <translation type="unfinished"></translation>
+        <translation>{problem}. This print has been recorded; printing again will be marked “Reprint”.</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="591"/>
         <source>已补打</source>
-        <translation type="unfinished"></translation>
+        <translation>Reprinted</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="591"/>
         <source>已打印</source>
-        <translation type="unfinished"></translation>
+        <translation>Printed</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="592"/>
         <source>{what}（{layout}）。</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} ({layout}).</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="606"/>
         <source>正在保存……</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving…</translation>
     </message>
     <message>
         <location filename="../../ui/receipt_preview.py" line="623"/>
         <source>已保存到 {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved to {path}</translation>
     </message>
 </context>
 <context>
@@ -1904,6 +1952,11 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <translation>System default printer</translation>
     </message>
     <message>
+        <location filename="../../ui/settings_page.py" line="165"/>
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
         <location filename="../../ui/settings_page.py" line="170"/>
         <source>之前选择的打印机“{0}”已找不到，将使用系统默认打印机</source>
         <translation>The printer &quot;{0}&quot; chosen before is gone; the system default printer will be used</translation>
@@ -1927,29 +1980,29 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>_ActionDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="422"/>
+        <location filename="../../ui/cases/detail.py" line="427"/>
         <source>保存</source>
-        <translation type="unfinished"></translation>
+        <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="423"/>
+        <location filename="../../ui/cases/detail.py" line="428"/>
         <source>保存（Ctrl+Enter）</source>
-        <translation type="unfinished"></translation>
+        <translation>Save (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="424"/>
+        <location filename="../../ui/cases/detail.py" line="429"/>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="541"/>
+        <location filename="../../ui/cases/detail.py" line="546"/>
         <source>（已重新读取案件）</source>
-        <translation type="unfinished"></translation>
+        <translation> (case reloaded)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="547"/>
+        <location filename="../../ui/cases/detail.py" line="552"/>
         <source>出现意外错误，未保存：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Unexpected error; nothing saved: {error}</translation>
     </message>
 </context>
 </TS>

@@ -14,6 +14,20 @@ from PySide6.QtWidgets import QApplication, QWidget
 import ui  # noqa: F401  (first: applies the PySide6 work-around of ui/_compat.py before any Qt call)
 
 
+@pytest.fixture(autouse=True)
+def _collect_on_gui_thread():
+    """As in the desk (ui/gcollect.py): no automatic cyclic GC, which could delete a widget on a worker
+    thread; cycles are collected here, on the GUI thread, after each test."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    yield
+    gc.collect()
+    if enabled:
+        gc.enable()
+
+
 @pytest.fixture
 def settings(tmp_path):
     from ui.state import open_settings

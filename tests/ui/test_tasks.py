@@ -97,3 +97,75 @@ def test_callback_never_runs_inside_run(qtbot, runner):
     order.append("after run")
     qtbot.waitUntil(runner.idle, timeout=5000)
     assert order == ["after run", "done"]
+
+
+def test_what_a_task_was_given_is_let_go_on_the_gui_thread(qtbot, runner):
+    """A widget must never be deleted on a worker thread: the function, its arguments and the callbacks
+    (often bound methods of widgets) are released on the GUI thread, whoever drops the task."""
+    import gc
+
+    freed_on = []
+
+    class Probe:
+        def __del__(self):
+            freed_on.append(threading.current_thread() is threading.main_thread())
+
+        def done(self, _result):
+            pass
+
+    def slow(_probe):
+        time.sleep(0.05)
+        return 1
+
+    for _ in range(20):
+        probe = Probe()
+        runner.run(slow, probe, on_done=probe.done)
+        del probe
+    qtbot.waitUntil(runner.idle, timeout=10_000)
+    gc.collect()
+    assert len(freed_on) == 20
+    assert all(freed_on)
+
+
+def test_shutdown_without_waiting_cancels_queued_work(qapp):
+    r = TaskRunner(max_workers=1)
+    gate = threading.Event()
+    r.run(gate.wait, 5)
+    r.run(lambda: None)  # queued behind the first, never started
+    r.shutdown(wait=False)
+    gate.set()
+
+
+def test_cycles_are_collected_on_the_gui_thread_only(qtbot):
+    import gc
+
+    from ui.gcollect import GuiThreadGarbageCollector
+
+    N = gc.get_threshold()[0] * 2
+    gc.enable()
+    collector = GuiThreadGarbageCollector(interval_ms=10)
+    collector.start()
+    try:
+        assert not gc.isenabled()
+        freed_on = []
+
+        class Cycle:
+            def __init__(self):
+                self.me = self
+
+            def __del__(self):
+                freed_on.append(threading.current_thread() is threading.main_thread())
+
+        def make_garbage():  # more cycles than the first generation's threshold, made on a worker thread
+            for _ in range(N):
+                Cycle()
+
+        t = threading.Thread(target=make_garbage)
+        t.start()
+        t.join()
+        assert freed_on == []  # nothing collected on the worker thread
+        qtbot.waitUntil(lambda: len(freed_on) == N, timeout=5000)
+        assert all(freed_on)
+    finally:
+        collector.stop()
+    assert gc.isenabled()

@@ -298,7 +298,8 @@ def case_html(doc: dict, info: Any, config, lang: str = "zh") -> str:
             if m.get("returned"):
                 bits.append(translate("CaseDetailDialog", "已退还"))
             extra = ("，" if zh else ", ").join(bits)
-            h.row(str(i), f"{m.get('name') or ''}（{extra}）" if extra else m.get("name"))
+            name = m.get("name") or ""
+            h.row(str(i), translate("CaseDetailDialog", "{0}（{1}）").format(name, extra) if extra else m.get("name"))
 
     risk = doc.get("risk") or {}
     h.section(fl("risk"))
@@ -331,7 +332,11 @@ def case_html(doc: dict, info: Any, config, lang: str = "zh") -> str:
             sep.join(config.department_label(c, lang) for c in routing.get("also") or []),
         )
         rule = routing.get("rule")
-        rule_text = f"{routing.get('rule_name')}（{rule}）" if routing.get("rule_name") and rule else rule
+        rule_text = (
+            translate("CaseDetailDialog", "{0}（{1}）").format(routing.get("rule_name"), rule)
+            if routing.get("rule_name") and rule
+            else rule
+        )
         h.row(translate("CaseDetailDialog", "分流规则"), rule_text)
         h.row(translate("CaseDetailDialog", "依据"), routing.get("basis"))
         if routing.get("overridden"):
@@ -350,7 +355,7 @@ def case_html(doc: dict, info: Any, config, lang: str = "zh") -> str:
             text = translate("CaseDetailDialog", "{start} 起，{due} 届满").format(
                 start=d.get("start"), due=d.get("due")
             )
-            text += "（{}）".format(en("deadline_status", d.get("status") or "open"))
+            text += translate("CaseDetailDialog", "（{0}）").format(en("deadline_status", d.get("status") or "open"))
             if d.get("rolled_from"):
                 text += translate("CaseDetailDialog", "；节假日顺延，原 {date}").format(date=d["rolled_from"])
             if d.get("calendar_missing"):
@@ -577,7 +582,8 @@ class AnswerDialog(_ActionDialog):
             role = enum_label("transfer_role", t.role, lang)
             status = enum_label("transfer_status", t.status, lang)
             self.department_box.addItem(
-                f"{config.department_label(t.department, lang)}（{role}，{status}）", t.department
+                self.tr("{0}（{1}，{2}）").format(config.department_label(t.department, lang), role, status),
+                t.department,
             )
         self.add_field("department", self.tr("部门(&D)："), self.department_box)
         self.kind_box = QComboBox()

@@ -246,9 +246,10 @@ class CasesPage(QWidget):
         box.addItem(everything, None)
         for code, label in items:
             box.addItem(label, code)
-        # a calm bar: the box is as wide as a short label, its list as wide as the longest
+        # a calm bar: the box is as wide as a short label (at least its "all …" label, which is longer in
+        # English), its list as wide as the longest
         box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        box.setMinimumContentsLength(7)
+        box.setMinimumContentsLength(max(7, len(everything)))
         box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
         return box
 
@@ -399,7 +400,7 @@ class CasesPage(QWidget):
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationFailed):
             self.status_label.setProperty("tone", "error")
-            self.status_label.setText("；".join(e.text(self.desk.lang) for e in exc.errors))
+            self.status_label.setText(self.tr("；").join(e.text(self.desk.lang) for e in exc.errors))
             self._repolish(self.status_label)
             return
         self.status_label.setProperty("tone", "error")

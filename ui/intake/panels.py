@@ -202,7 +202,7 @@ class VisitorPanel(QFrame):
                     "IntakeForm",
                     "⚠ 不再受理：此人反映的事项已经复核终结（{cases}）。同一事实和理由不再受理；"
                     "如确需受理，须经值班领导批准，并填写“值班领导批准理由”。",
-                ).format(cases="、".join(history.closed_after_review))
+                ).format(cases=translate("IntakeForm", "、").join(history.closed_after_review))
             )
             self.alarm.show()
         else:
@@ -359,8 +359,9 @@ class RoutingPanel(QFrame):
             if dl.calendar_missing:
                 extra += translate("IntakeForm", "（该年节假日未载入，仅按周末计算）")
             rows.append(f"{_esc(dl.label(self.lang))}{_esc(colon)}<b>{dl.due.isoformat()}</b>{_esc(extra)}")
+        heading = translate("IntakeForm", "办理期限")
         self.deadlines.setText(
-            (f"<b>{_esc(translate('IntakeForm', '办理期限'))}</b><br>" + "<br>".join(rows))
+            (f"<b>{_esc(heading)}</b><br>" + "<br>".join(rows))
             if rows
             else _esc(translate("IntakeForm", "本事项没有法定期限。"))
         )
@@ -372,17 +373,19 @@ class RoutingPanel(QFrame):
 
         lines = []
         if d.overridden:
-            lines.append(f"<b>{_esc(translate('IntakeForm', '已改派'))}</b>")
+            reassigned = translate("IntakeForm", "已改派")
+            lines.append(f"<b>{_esc(reassigned)}</b>")
         lines.append(line(translate("IntakeForm", "承办部门："), d.department_name, bold=True))
         level = enum_label("level", d.level, self.lang)
         if d.node_name:
-            level = f"{level}（{d.node_name}）"
+            level = translate("IntakeForm", "{0}（{1}）").format(level, d.node_name)
         lines.append(line(translate("IntakeForm", "层级："), level))
-        lines.append(line(translate("IntakeForm", "规则："), f"{d.rule_name}（{d.rule_id}）"))
+        rule = translate("IntakeForm", "{0}（{1}）").format(d.rule_name, d.rule_id)
+        lines.append(line(translate("IntakeForm", "规则："), rule))
         if d.basis:
             lines.append(line(translate("IntakeForm", "依据："), d.basis))
         if d.also:
-            names = "、".join(self.config.department_label(code, self.lang) for code in d.also)
+            names = translate("IntakeForm", "、").join(self.config.department_label(code, self.lang) for code in d.also)
             lines.append(line(translate("IntakeForm", "协办："), names))
         if d.overridden and d.suggested is not None:
             s = d.suggested
@@ -429,7 +432,7 @@ class SavedBanner(QFrame):
 
     def show_case(self, case_no: str, notes: Sequence[str] = ()) -> None:
         self.case_no.setText(case_no)
-        self.notes.setText("；".join(notes))
+        self.notes.setText(translate("IntakeForm", "；").join(notes))
         self.show()
 
     def copy(self) -> None:
