@@ -555,6 +555,160 @@ def cmd_timeline(args) -> int:
     return 0
 
 
+def cmd_dispatch(args) -> int:
+    """Push the outbox to the departments: ``--once`` (default) drains what is due and exits 0; ``--watch``
+    runs until interrupted (SIGINT/SIGTERM)."""
+    import signal
+    import threading
+
+    from reception.dispatch import Dispatcher
+
+    zh = _lang(args) == "zh"
+    ctx = _context(args)
+    try:
+        with Dispatcher(ctx, departments=args.department or None) as dispatcher:
+            if not dispatcher.lanes:
+                _err("没有配置推送方式的部门" if zh else "no department has a transport configured")
+            if args.watch:
+                stop = threading.Event()
+
+                def _stop(_signum, _frame):
+                    stop.set()
+
+                signal.signal(signal.SIGTERM, _stop)
+                try:
+                    dispatcher.run_forever(stop, interval=args.interval)
+                except KeyboardInterrupt:
+                    stop.set()
+                return 0
+            figures = dispatcher.run_once()
+    finally:
+        ctx.close()
+    if args.json:
+        _out(json.dumps({code: f.as_dict() for code, f in figures.items()}, ensure_ascii=False, indent=2))
+    else:
+        header = ["部门", "方式", "送达", "重试", "失败", "纸质", "查询", "答复", "最近错误"]
+        header_en = ["department", "kind", "delivered", "retry", "dead", "manual", "polled", "answers", "last error"]
+        _out("\t".join(header if zh else header_en))
+        for code, f in figures.items():
+            row = [code, f.kind, f.delivered, f.retried, f.dead, f.manual, f.polled, f.answers]
+            _out("\t".join(str(x) for x in row) + "\t" + (f.crashed or f.last_error or "")[:120])
+    return 1 if any(f.crashed for f in figures.values()) else 0
+
+
+def cmd_departments(args) -> int:
+    from reception.overview import queue_overview
+
+    zh = _lang(args) == "zh"
+    lang = "zh" if zh else "en"
+    ctx = _context(args)
+    try:
+        queues = queue_overview(ctx)
+        configs = ctx.config.departments
+    finally:
+        ctx.close()
+    rows = []
+    for q in queues:
+        dept = configs.get(q.code)
+        t = dept.transport if dept else None
+        rows.append(
+            {
+                "code": q.code,
+                "name": q.label(lang),
+                "transport": t.kind if t is not None else None,
+                "configured": bool(t),
+                "base_url": t.base_url if t is not None else None,
+                "pending": q.outbox.get("pending", 0),
+                "in_flight": q.outbox.get("in_flight", 0),
+                "dead_letters": q.failed,
+                "delivered": q.delivered,
+                "manual": q.outbox.get("manual", 0),
+                "last_error": q.last_error,
+            }
+        )
+    if args.json:
+        _out(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    header = ["代码", "部门", "方式", "待推送", "推送中", "推送失败", "已送达", "最近错误"]
+    header_en = ["code", "department", "transport", "pending", "in flight", "dead letters", "delivered", "last error"]
+    _out("\t".join(header if zh else header_en))
+    for r in rows:
+        kind = r["transport"] or "-"
+        if not r["configured"]:
+            kind += "（未配置）" if zh else " (not configured)"
+        values = [r["code"], r["name"], kind, r["pending"], r["in_flight"], r["dead_letters"], r["delivered"]]
+        _out("\t".join(str(v) for v in values) + "\t" + (r["last_error"] or "").replace("\n", " ")[:120])
+    return 0
+
+
+def cmd_deadletters(args) -> int:
+    from reception.dispatch import dead_letters
+
+    zh = _lang(args) == "zh"
+    ctx = _context(args)
+    try:
+        letters = dead_letters(ctx, args.department)
+    finally:
+        ctx.close()
+    if args.json:
+        _out(
+            json.dumps(
+                [
+                    {
+                        "transfer_id": d.transfer_id,
+                        "case_no": d.case_no,
+                        "department": d.department,
+                        "role": d.role,
+                        "reason": d.reason,
+                        "attempts": d.attempts,
+                        "created_at": d.created_at.isoformat(),
+                        "last_attempt_at": d.last_attempt_at.isoformat() if d.last_attempt_at else None,
+                    }
+                    for d in letters
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    _out(
+        "\t".join(
+            ["转办编号", "案件编号", "部门", "次数", "原因"]
+            if zh
+            else ["transfer", "case", "department", "attempts", "reason"]
+        )
+    )
+    for d in letters:
+        _out("\t".join([d.transfer_id, d.case_no, d.department, str(d.attempts), (d.reason or "")[:200]]))
+    return 0
+
+
+def cmd_retry(args) -> int:
+    from reception.dispatch import retry_dead
+
+    ctx = _context(args)
+    try:
+        retry_dead(ctx, args.transfer_id, _user(args))
+    finally:
+        ctx.close()
+    zh = _lang(args) == "zh"
+    _out(f"已重新排队：{args.transfer_id}" if zh else f"queued again: {args.transfer_id}")
+    return 0
+
+
+def cmd_reroute(args) -> int:
+    from reception.dispatch import reroute
+
+    ctx = _context(args)
+    try:
+        new_id = reroute(ctx, args.transfer_id, args.department, args.reason, _user(args))
+    finally:
+        ctx.close()
+    zh = _lang(args) == "zh"
+    _out(f"已改派，新转办编号：{new_id}" if zh else f"re-routed; new transfer: {new_id}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reception", description="一站式受理台 / One-stop reception desk")
     p.add_argument("--version", action="version", version=f"reception {__version__}")
@@ -689,6 +843,31 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("case_no")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_timeline)
+    s = sub.add_parser("dispatch", help="push waiting transfers to their departments and read their answers back")
+    mode = s.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="drain what is due, poll once, exit (default)")
+    mode.add_argument("--watch", action="store_true", help="keep running (one lane per department) until stopped")
+    s.add_argument("--interval", type=float, default=5.0, help="seconds between rounds with --watch (default 5)")
+    s.add_argument("--department", action="append", help="only this department (repeatable)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_dispatch)
+    s = sub.add_parser("departments", help="each department with its transport and its queue's state")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_departments)
+    s = sub.add_parser("deadletters", help="transfers that could not be pushed (dead letters), with the reason")
+    s.add_argument("--department")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_deadletters)
+    s = sub.add_parser("retry", help="put a dead letter back in the queue (same transfer id)")
+    s.add_argument("transfer_id")
+    s.add_argument("--user")
+    s.set_defaults(func=cmd_retry)
+    s = sub.add_parser("reroute", help="send a transfer to another department instead (new transfer)")
+    s.add_argument("transfer_id")
+    s.add_argument("--department", required=True)
+    s.add_argument("--reason", required=True)
+    s.add_argument("--user")
+    s.set_defaults(func=cmd_reroute)
     return p
 
 

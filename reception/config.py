@@ -39,6 +39,8 @@ TRACKS: tuple[str, ...] = (
     "other",
 )
 HALL_FILE = "hall.toml"
+TRANSPORT_KINDS: tuple[str, ...] = ("http", "folder", "manual")
+LOOPBACK_HOSTS: frozenset[str] = frozenset({"127.0.0.1", "::1", "localhost"})
 
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _NODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$")
@@ -94,6 +96,23 @@ messages(
             'file "{value}" not found; looked in: {looked}',
         ),
         "config.dir_missing": ("找不到目录“{value}”", 'folder "{value}" not found'),
+        "config.url": (
+            "地址“{value}”无效：应为 https://主机[:端口][/路径]",
+            'invalid address "{value}": expected https://host[:port][/path]',
+        ),
+        "config.https_required": (
+            "地址“{value}”必须使用 https://（只有本机地址 127.0.0.1、::1、localhost 可用 http://）",
+            'address "{value}" must use https:// (plain http:// only for 127.0.0.1, ::1 or localhost)',
+        ),
+        "config.transport_key": (
+            "推送方式“{kind}”不使用配置项“{name}”（可用：{allowed}）",
+            'transport kind "{kind}" takes no key "{name}" (its keys: {allowed})',
+        ),
+        "config.secret_name": (
+            "密钥名称“{value}”无效：只能用字母、数字、“.”、“-”和“_”，最长 80 位",
+            'invalid secret name "{value}": letters, digits, ".", "-" and "_", at most 80',
+        ),
+        "config.positive": ("取值 {value} 应大于 0", "value {value} must be greater than 0"),
         "place.unknown_town": ("镇（街道）代码“{value}”不存在", 'unknown town/street code "{value}"'),
         "place.unknown_community": ("村（社区）代码“{value}”不存在", 'unknown village/community code "{value}"'),
         "place.unknown_grid": ("网格代码“{value}”不存在", 'unknown grid code "{value}"'),
@@ -183,6 +202,55 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Transport:
+    """``[department.transport]``: how transfers reach the department (``reception.dispatch``).
+
+    ``kind``: ``http`` (the department-queue API), ``folder`` (JSON files in a shared inbox folder,
+    status files read from an outbox folder) or ``manual`` (the printed transfer slip; answers are
+    recorded by hand). Without a ``transport`` table a department is ``manual`` and ``configured`` is
+    False. Secrets are never in the file: ``token_secret`` and ``signing_secret`` name keyring entries.
+    """
+
+    kind: str = "manual"
+    #: a ``[department.transport]`` table was given (False: the default ``manual``)
+    configured: bool = False
+    #: http: the API's base URL (https, or http to a loopback address)
+    base_url: str | None = None
+    #: http: keyring name of the bearer token (default ``dept-<code>-token``)
+    token_secret: str | None = None
+    #: http: keyring name of the HMAC signing key (default ``dept-<code>-signing-key``)
+    signing_secret: str | None = None
+    #: http: a CA bundle (PEM) to verify the department's certificate with, instead of the system's
+    ca_bundle: Path | None = None
+    #: http: seconds for one request (connect, read, write)
+    timeout_s: float = 10.0
+    #: http/folder: seconds between two polls of a delivered transfer's status (None: ``[dispatch]``'s)
+    poll_interval_s: float | None = None
+    #: folder: where transfers are written (``<transfer id>.json``)
+    inbox: Path | None = None
+    #: folder: where the department drops status files (``<transfer id>.status.json``); None: no answers
+    outbox: Path | None = None
+
+    def __bool__(self) -> bool:  # "has a transport configured", as the old dict's truthiness meant
+        return self.configured
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    """``[dispatch]``: how the dispatcher retries and polls (``reception.dispatch``)."""
+
+    #: full-jitter exponential backoff: the n-th retry waits uniform(0, min(cap, base * 2**n)) seconds
+    backoff_base_s: float = 2.0
+    backoff_cap_s: float = 600.0
+    #: an entry still failing after this many hours becomes a dead letter
+    max_age_hours: float = 72.0
+    #: seconds a claimed entry stays claimed; a killed dispatcher's entries are retried after this
+    lease_s: float = 60.0
+    #: seconds between two polls of a delivered transfer's status (a department may set its own)
+    poll_interval_s: float = 60.0
+
+
+@dataclass(frozen=True)
 class Department:
     code: str
     name: str
@@ -190,8 +258,8 @@ class Department:
     level: str
     track: str
     contact: Contact = field(default_factory=Contact)
-    #: hand-off settings for a later version; kept exactly as the file gives them
-    transport: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: how transfers reach the department (default: manual, not configured)
+    transport: Transport = field(default_factory=Transport, compare=False, hash=False)
 
     def label(self, lang: str = "zh") -> str:
         return self.name_en if _lang_en(lang) else self.name
@@ -351,6 +419,7 @@ class HallConfig:
     #: the files merged into this configuration, defaults first
     source_files: tuple[Path, ...] = ()
     receipts: ReceiptSettings = field(default_factory=ReceiptSettings)
+    dispatch: DispatchSettings = field(default_factory=DispatchSettings)
 
     @property
     def routing_rules_path(self) -> Path:
@@ -770,7 +839,23 @@ class Checker:
         return v
 
 
-_TOP_KEYS = ("centre", "workstation", "intake", "files", "category", "department", "network", "receipts")
+_TOP_KEYS = (
+    "centre",
+    "workstation",
+    "intake",
+    "files",
+    "category",
+    "department",
+    "network",
+    "receipts",
+    "dispatch",
+)
+_TRANSPORT_KEYS: dict[str, tuple[str, ...]] = {
+    "http": ("kind", "base_url", "token_secret", "signing_secret", "ca_bundle", "timeout_s", "poll_interval_s"),
+    "folder": ("kind", "inbox", "outbox", "poll_interval_s"),
+    "manual": ("kind",),
+}
+_SECRET_NAME_RE = re.compile(r"^[A-Za-z0-9._\-]{1,80}$")
 _CONTACT_KEYS = ("phone", "address", "hours")
 
 
@@ -789,6 +874,7 @@ class _Builder(Checker):
         departments = self.departments(self.tables(d, "department", "", required=True))
         network = self.network(self.table(d, "network", "", required=True))
         receipts = self.receipts(self.table(d, "receipts", ""))
+        dispatch = self.dispatch(self.table(d, "dispatch", ""))
         if self.problems:
             raise ConfigError(self.problems)
         return HallConfig(
@@ -801,6 +887,7 @@ class _Builder(Checker):
             network=network,
             source_files=source_files,
             receipts=receipts,
+            dispatch=dispatch,
         )
 
     def centre(self, t: dict) -> Centre:
@@ -967,10 +1054,113 @@ class _Builder(Checker):
             level = self.choice(t, "level", p, LEVELS, default="district") or "district"
             track = self.choice(t, "track", p, TRACKS) or "other"
             contact = self.contact(t, "contact", p)
-            transport = copy.deepcopy(self.table(t, "transport", p))
+            transport = self.transport(t, p, code or "")
             if code:
                 out[code] = Department(code, name, name_en, level, track, contact, transport)
         return out
+
+    def _seconds(self, t: dict, key: str, path: str, default: float) -> float:
+        if t.get(key) is None:
+            return default
+        v = self.number(t, key, path, default=default)
+        if v <= 0:
+            self.bad(self.sub(path, key), "config.positive", value=v)
+            return default
+        return v
+
+    def _path(self, t: dict, key: str, path: str, *, must_exist: bool = False) -> Path | None:
+        text = self.text(t, key, path, required=False)
+        if not text:
+            return None
+        p = Path(text).expanduser()
+        if not p.is_absolute():
+            p = self.base_dir / p
+        if must_exist and not p.is_file():
+            self.bad(self.sub(path, key), "config.file_missing", value=text, looked=str(p.parent))
+        return p
+
+    def _secret_name(self, t: dict, key: str, path: str, default: str) -> str:
+        name = self.text(t, key, path, required=False) or default
+        if not _SECRET_NAME_RE.match(name):
+            self.bad(self.sub(path, key), "config.secret_name", value=name)
+        return name
+
+    def transport(self, dept: dict, path: str, code: str) -> Transport:
+        """``[department.transport]``: checked by kind; absent means manual (not configured)."""
+        if dept.get("transport") is None:
+            return Transport()
+        t = self.table(dept, "transport", path)
+        p = self.sub(path, "transport")
+        kind = self.choice(t, "kind", p, TRANSPORT_KINDS, default="manual") or "manual"
+        allowed = _TRANSPORT_KEYS[kind]
+        for key in t:
+            if key in allowed:
+                continue
+            if any(key in keys for keys in _TRANSPORT_KEYS.values()):
+                self.bad(self.sub(p, key), "config.transport_key", kind=kind, name=key, allowed=", ".join(allowed))
+            else:
+                self.bad(self.sub(p, key), "config.unknown_key", name=key, allowed=", ".join(allowed))
+        poll = self._seconds(t, "poll_interval_s", p, 0.0) or None
+        if kind == "http":
+            base_url = self.text(t, "base_url", p)
+            if base_url:
+                base_url = self._base_url(base_url, self.sub(p, "base_url"))
+            return Transport(
+                kind=kind,
+                configured=True,
+                base_url=base_url,
+                token_secret=self._secret_name(t, "token_secret", p, f"dept-{code}-token"),
+                signing_secret=self._secret_name(t, "signing_secret", p, f"dept-{code}-signing-key"),
+                ca_bundle=self._path(t, "ca_bundle", p, must_exist=True),
+                timeout_s=self._seconds(t, "timeout_s", p, Transport.timeout_s),
+                poll_interval_s=poll,
+            )
+        if kind == "folder":
+            if t.get("inbox") is None:
+                self.bad(self.sub(p, "inbox"), "config.missing")
+            return Transport(
+                kind=kind,
+                configured=True,
+                inbox=self._path(t, "inbox", p),
+                outbox=self._path(t, "outbox", p),
+                poll_interval_s=poll,
+            )
+        return Transport(kind="manual", configured=True)
+
+    def _base_url(self, url: str, where: str) -> str | None:
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            self.bad(where, "config.url", value=url)
+            return None
+        if parts.scheme not in ("http", "https") or not host or parts.query or parts.fragment:
+            self.bad(where, "config.url", value=url)
+            return None
+        if parts.scheme == "http" and host not in LOOPBACK_HOSTS:
+            self.bad(where, "config.https_required", value=url)
+            return None
+        return url.rstrip("/")
+
+    def dispatch(self, t: dict) -> DispatchSettings:
+        p = "dispatch"
+        d = DispatchSettings()
+        self.unknown(t, [f for f in DispatchSettings.__dataclass_fields__], p)
+        base = self._seconds(t, "backoff_base_s", p, d.backoff_base_s)
+        cap = self._seconds(t, "backoff_cap_s", p, d.backoff_cap_s)
+        if cap < base:
+            self.bad(f"{p}.backoff_cap_s", "config.order", value=cap, other="backoff_base_s", other_value=base)
+            cap = max(base, d.backoff_cap_s)
+        return DispatchSettings(
+            backoff_base_s=base,
+            backoff_cap_s=cap,
+            max_age_hours=self._seconds(t, "max_age_hours", p, d.max_age_hours),
+            lease_s=self._seconds(t, "lease_s", p, d.lease_s),
+            poll_interval_s=self._seconds(t, "poll_interval_s", p, d.poll_interval_s),
+        )
 
     def network(self, t: dict) -> Network:
         p = "network"

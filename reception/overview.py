@@ -6,9 +6,11 @@ here only read the outbox and transfer rows that intake writes. Nothing here cla
 reachable: without a configured transport the queue says so, and with one it reports what the rows
 show (entries waiting, entries that failed and the last error recorded), never a guess.
 
-Outbox states: intake writes ``pending``. :data:`DELIVERED_STATES` and :data:`FAILED_STATES` name the
-states the dispatcher will use for an entry that reached its department and one that needs a person
-(dead letter); every other state counts as waiting.
+Outbox states (``reception.dispatch``): intake writes ``pending``; the dispatcher claims an entry as
+``in_flight`` (with a lease), then sets ``delivered``, back to ``pending`` (a retry, with the next attempt's
+time) or ``dead`` (a dead letter that needs a person). A manual department's entries become ``manual``
+(handed over on the printed transfer slip) and a re-routed transfer's entry ``cancelled``: neither counts
+as waiting nor failed. ``failed`` is kept as a dead-letter state for older rows.
 """
 
 from __future__ import annotations
@@ -25,10 +27,14 @@ from reception.storage.models import OutboxEntry, Transfer
 DELIVERED_STATES: frozenset[str] = frozenset({"delivered"})
 #: outbox states of an entry that will not be retried without a person (dead letters)
 FAILED_STATES: frozenset[str] = frozenset({"failed", "dead"})
+#: outbox states of an entry that is neither waiting nor failed: handed over on paper, or re-routed
+SETTLED_STATES: frozenset[str] = frozenset({"manual", "cancelled"})
+#: outbox states of an entry waiting to be pushed (``pending``) or being pushed right now
+WAITING_STATES: frozenset[str] = frozenset({"pending", "in_flight"})
 
 
 def _waiting(state: str) -> bool:
-    return state not in DELIVERED_STATES and state not in FAILED_STATES
+    return state not in DELIVERED_STATES and state not in FAILED_STATES and state not in SETTLED_STATES
 
 
 @dataclass(frozen=True)
@@ -112,11 +118,11 @@ class DeskStatus:
         return "unknown"
 
 
-def _transport_kind(transport: dict) -> str | None:
+def _transport_kind(transport) -> str | None:
+    """The kind of a configured transport (``reception.config.Transport``); None when not configured."""
     if not transport:
         return None
-    kind = transport.get("kind") or transport.get("type")
-    return str(kind) if kind else "?"
+    return transport.kind
 
 
 def queue_overview(ctx: Context, *, now: datetime | None = None) -> list[DepartmentQueue]:
@@ -154,7 +160,7 @@ def queue_overview(ctx: Context, *, now: datetime | None = None) -> list[Departm
         ).all():
             errors[dept] = err
 
-    def queue(code: str, name: str, name_en: str, transport: dict, in_config: bool) -> DepartmentQueue:
+    def queue(code: str, name: str, name_en: str, transport, in_config: bool) -> DepartmentQueue:
         return DepartmentQueue(
             code=code,
             name=name,
@@ -171,7 +177,7 @@ def queue_overview(ctx: Context, *, now: datetime | None = None) -> list[Departm
     departments = ctx.config.departments
     out = [queue(d.code, d.name, d.name_en, d.transport, True) for d in departments.values()]
     for code in sorted((set(outbox) | set(transfers)) - set(departments)):
-        out.append(queue(code, code, code, {}, False))
+        out.append(queue(code, code, code, None, False))
     return out
 
 
@@ -234,6 +240,8 @@ def format_age(age: timedelta | None, lang: str = "zh") -> str:
 __all__ = [
     "DELIVERED_STATES",
     "FAILED_STATES",
+    "SETTLED_STATES",
+    "WAITING_STATES",
     "DepartmentQueue",
     "DeskStatus",
     "desk_status",

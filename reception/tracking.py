@@ -332,12 +332,18 @@ def record_answer(
     user: str | None,
     expected_version: int | None = None,
     now: datetime | None = None,
-) -> Tracked:
-    """Record a department's answer by hand (the automatic path comes with the department queues).
+    transfer_id: str | None = None,
+    remote_status: str | None = None,
+) -> Tracked | None:
+    """Record a department's answer, by hand or read back from the department (``reception.dispatch.poll``).
 
     ``department`` is the department's code or name, and must be one the case was transferred to.
     ``text`` is required for ``returned`` (the reason), ``progress`` and ``concluded`` (the outcome).
-    ``answered_on`` (default: today, hall-local) is when the department answered."""
+    ``answered_on`` (default: today, hall-local) is when the department answered.
+
+    The automatic path also passes ``transfer_id`` (which transfer answered, when a case went to the
+    same department twice) and ``remote_status`` (the department's own status): when the transfer
+    already holds that status nothing is written and None is returned, so a status is recorded once."""
     now = _now(now)
     tz = _tz(ctx)
     today = now.astimezone(tz).date()
@@ -369,6 +375,8 @@ def record_answer(
             errors.append(field_error("tracking.required", "department"))
         else:
             transfer = _match_transfer(ctx, transfers, department)
+            if transfer_id is not None:
+                transfer = next((t for t in transfers if t.id == transfer_id), None)
             if transfer is None:
                 names = "、".join(f"{ctx.config.department_label(t.department)}（{t.department}）" for t in transfers)
                 errors.append(
@@ -382,8 +390,12 @@ def record_answer(
             order = ("department", "kind", "text", "department_case_no", "answered_on")
             raise ValidationFailed(sorted(errors, key=lambda e: order.index(e.field) if e.field in order else 99))
         assert transfer is not None
+        if remote_status is not None and transfer.remote_status == remote_status:
+            return None
         event_kind, transfer_status, case_status = ANSWER_EFFECTS[k]
         changes: dict = {"status": transfer_status, "updated_at": now}
+        if remote_status is not None:
+            changes["remote_status"] = remote_status
         if number:
             changes["department_case_no"] = number
         if k == "returned":

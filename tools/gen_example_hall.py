@@ -302,10 +302,13 @@ def departments() -> list[str]:
         ]
         if code == "court":
             out += [
-                "# 转办接口留待后续版本；transport 表中的键原样保存 / hand-off channel, for a later version:",
+                "# 转办方式（缺省 manual：打印转办单）；部门队列接口示例 / how transfers reach it (default manual:",
+                "# the printed slip); the department-queue API would be:",
                 "# [department.transport]",
-                '# kind = "email"',
-                '# to = "susong@example.invalid"',
+                '# kind = "http"',
+                '# base_url = "https://susong.example.invalid/queue/v1"',
+                "# 令牌和签名密钥在系统密钥环中：dept-court-token、dept-court-signing-key",
+                "# token and signing key live in the keyring: dept-court-token, dept-court-signing-key",
             ]
     return out
 

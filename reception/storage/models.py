@@ -245,6 +245,7 @@ class Transfer(Base):
     __table_args__ = (
         Index("ix_transfers_case", "case_id"),
         Index("ix_transfers_department_status", "department", "status"),
+        Index("ix_transfers_department_next_poll_at", "department", "next_poll_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -260,6 +261,11 @@ class Transfer(Base):
     outcome: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    # Pushing (reception.dispatch, revision 0005): the department's reference for the transfer, the last
+    # status read back from the department (so a status is recorded once) and when to ask again.
+    queue_ref: Mapped[str | None] = mapped_column(String(120))
+    remote_status: Mapped[str | None] = mapped_column(String(16))
+    next_poll_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     case: Mapped[Case] = relationship(back_populates="transfers")
     outbox: Mapped[OutboxEntry | None] = relationship(back_populates="transfer")
@@ -279,8 +285,33 @@ class OutboxEntry(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    # The dispatcher's claim (reception.dispatch, revision 0005): an ``in_flight`` entry whose lease ran
+    # out is claimed again and resent with the same Idempotency-Key.
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    dead_reason: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     transfer: Mapped[Transfer] = relationship(back_populates="outbox")
+
+
+class DispatchAttempt(Base):
+    """One attempt to push a transfer (or a retry/re-route by a person): when, how long, what came back.
+
+    ``error`` holds the transport's message or the department's reason, never personal data."""
+
+    __tablename__ = "dispatch_attempts"
+    __table_args__ = (Index("ix_dispatch_attempts_transfer", "transfer_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"))
+    transfer_id: Mapped[str] = mapped_column(ForeignKey("transfers.id", ondelete="CASCADE"), nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    #: delivered | retry | dead | replayed | in_progress
+    outcome: Mapped[str] = mapped_column(String(12), nullable=False)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class CaseEvent(Base):

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from reception.caselist import SORTS, CaseFilter, case_rows, count_cases, listing_rows, open_listing
 from reception.context import open_context
 from reception.queries import search
-from reception.storage.migrate import current_revision
+from reception.storage.migrate import current_revision, head_revision
 from tests.unit.test_caselist import TODAY, _fill, expected, matches
 from tests.unit.test_caselist import everything as _everything_fixture
 
@@ -58,7 +58,7 @@ def named(pg_listed):
 
 def test_migrated_with_the_list_indexes(lctx):
     assert lctx.db.dialect == "postgresql"
-    assert current_revision(lctx.db) == "0004"
+    assert current_revision(lctx.db) == head_revision()  # 0004 (the list indexes) or later
     with lctx.db.read() as s:
         names = set(s.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'cases'")).scalars())
     assert {f"ix_cases_list_{k}" for k in ("received", "case_no", "applicant", "window", "status", "risk")} <= names

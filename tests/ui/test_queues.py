@@ -73,7 +73,7 @@ def test_counts_after_intake_and_refresh(qtbot, page, desk):
 def test_configured_transport_shown(qtbot, qapp, settings, db_url, tmp_path):
     text = example_path().read_text(encoding="utf-8")
     text = text.replace(
-        '# [department.transport]\n# kind = "email"', '[department.transport]\nkind = "folder"\ninbox = "/srv/court"'
+        '# [department.transport]\n# kind = "http"', '[department.transport]\nkind = "folder"\ninbox = "/srv/court"'
     )
     hall = tmp_path / "hall.toml"
     hall.write_text(text, encoding="utf-8")

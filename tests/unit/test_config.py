@@ -298,14 +298,17 @@ def test_calendars_dir_relative_to_hall(tmp_path):
     assert load_config(hall).calendar_dirs == (hall.parent / "cal",)
 
 
-def test_transport_keeps_unknown_keys_raw(tmp_path):
+def test_transport_parsed_by_kind(tmp_path):
+    """Full checks of [department.transport] and [dispatch] are in tests/unit/test_dispatch_config.py."""
     text = EXAMPLE.replace(
-        '# [department.transport]\n# kind = "email"',
-        '[department.transport]\nkind = "email"\nretry = { every = 5, max = 3 }',
+        '# [department.transport]\n# kind = "http"',
+        '[department.transport]\nkind = "folder"\ninbox = "in"',
     )
-    cfg = load_config(write_hall(tmp_path, text))
-    assert cfg.departments["court"].transport == {"kind": "email", "retry": {"every": 5, "max": 3}}
-    assert cfg.departments["procuratorate"].transport == {}
+    hall = write_hall(tmp_path, text)
+    court = load_config(hall).departments["court"].transport
+    assert (court.kind, court.configured, court.inbox) == ("folder", True, hall.parent / "in")
+    assert load_config(hall).departments["procuratorate"].transport.kind == "manual"
+    assert not load_config(hall).departments["procuratorate"].transport
 
 
 # -- validate_place ----------------------------------------------------------------------------------

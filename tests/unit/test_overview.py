@@ -79,7 +79,7 @@ def test_department_only_in_old_rows_is_listed(ctx):
 @pytest.fixture
 def transport_config(tmp_path):
     text = example_path().read_text(encoding="utf-8")
-    marker = '# [department.transport]\n# kind = "email"'
+    marker = '# [department.transport]\n# kind = "http"'
     assert marker in text
     text = text.replace(marker, '[department.transport]\nkind = "http"\nbase_url = "https://court.example.invalid/q"')
     p = tmp_path / "hall.toml"
