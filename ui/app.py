@@ -343,6 +343,11 @@ def _run(args: argparse.Namespace, logs: LogSetup) -> int:
 
         collector = GuiThreadGarbageCollector(app)
         collector.start()
+        from ui.dispatch import BackgroundDispatcher
+
+        dispatcher = BackgroundDispatcher(desk.ctx, app)
+        if not args.quit_after_start:
+            QTimer.singleShot(0, dispatcher.start)
         if args.quit_after_start:
 
             def started() -> None:
@@ -359,6 +364,7 @@ def _run(args: argparse.Namespace, logs: LogSetup) -> int:
         code = app.exec()
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
         housekeeping.stop()
+        dispatcher.stop()
         collector.stop()
         log.info("desk closed")
         return code
