@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 from reception.errors import FieldError, ReceptionError, ValidationFailed
 from reception.idcard import ID_TYPES
 from reception.labels import ENUMS, enum_label, field_label
+from ui.hooks import require_hooks
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "…")
@@ -497,8 +498,9 @@ class _ActionDialog(QDialog):
         self.general_error.setText(text)
         self.general_error.show()
 
-    def values(self) -> dict:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):  # each dialog defines values() -> dict
+        super().__init_subclass__(**kwargs)
+        require_hooks(cls, _ActionDialog, ("values",))
 
     def submit(self) -> None:
         if self._busy:

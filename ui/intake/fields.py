@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.labels import field_label
+from ui.hooks import require_hooks
 
 translate = QCoreApplication.translate  # lupdate reads translate("IntakeForm", "…")
 
@@ -138,12 +139,10 @@ class Field(QObject, Target):
     def pattern(self) -> str:
         return join_path(self.owner.pattern if self.owner else "", self.key)
 
-    # -- value (subclasses) ----------------------------------------------------------------------
-    def value(self) -> Any:
-        raise NotImplementedError
-
-    def set_value(self, value: Any) -> None:
-        raise NotImplementedError
+    # -- value: each field kind defines value() and set_value(value), checked at definition --------
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        require_hooks(cls, Field, ("value", "set_value"))
 
     def clear(self) -> None:
         self.set_value(None)

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui.hooks import require_hooks
 from ui.intake.fields import REQUIRED_MARK, Field, Target, _repolish, join_path
 
 translate = QCoreApplication.translate  # lupdate reads translate("IntakeForm", "…")
@@ -66,16 +67,11 @@ class RepeatItem(QFrame):
         for f in fields:
             f.changed.connect(self.changed)
 
-    # -- to implement ----------------------------------------------------------------------------
-    def value(self) -> dict | Any:
-        raise NotImplementedError
-
-    def load(self, data: Any) -> None:
-        raise NotImplementedError
-
-    def targets(self) -> list[Target]:
-        """Every field (and nested list) of the item, in form order."""
-        raise NotImplementedError
+    # -- each item kind defines value(), load(data) and targets() (every field and nested list, in
+    # form order); require_hooks checks it when the subclass is defined
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        require_hooks(cls, RepeatItem, ("value", "load", "targets"))
 
     def is_blank(self) -> bool:
         return all(t.is_blank() for t in self.targets() if isinstance(t, Field))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from reception.config import HallConfig
 from reception.labels import field_label
 from reception.vocab import CHANNELS, PURPOSES, RISK_FLAGS, RISK_LEVELS
+from ui.hooks import require_hooks
 from ui.intake.fields import (
     CheckField,
     ChoiceField,
@@ -123,11 +124,9 @@ class Section(QFrame):
                 out.append(t.add_button)
         return out
 
-    def contribute(self, doc: dict, *, patched: bool, filled: list[str]) -> None:
-        raise NotImplementedError
-
-    def load(self, doc: dict) -> None:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):  # each section defines contribute(doc, *, patched, filled)
+        super().__init_subclass__(**kwargs)
+        require_hooks(cls, Section, ("contribute", "load"))
 
     def clear(self) -> None:
         for f in self._fields:
