@@ -140,6 +140,30 @@ class Section(QFrame):
         return not self.isHidden()
 
 
+class ListSection(Section):
+    """A section that is one repeatable list (``self.list``) stored under the list's key."""
+
+    list: RepeatList
+
+    def targets(self) -> list[Target]:
+        return self.list.targets()
+
+    def focus_widgets(self) -> list[QWidget]:
+        return self.list.focus_widgets()
+
+    def contribute(self, doc: dict, *, patched: bool, filled: list[str]) -> None:
+        doc[self.list.key] = list_value(self.list, patched, filled)
+
+    def load(self, doc: dict) -> None:
+        values = doc.get(self.list.key) or []
+        self.list.load(values)
+        if not values:
+            self.list.clear()
+
+    def clear(self) -> None:
+        self.list.clear()
+
+
 # --------------------------------------------------------------------------- A
 
 
@@ -406,7 +430,7 @@ class GroupSection(Section):
 # --------------------------------------------------------------------------- D
 
 
-class CounterpartiesSection(Section):
+class CounterpartiesSection(ListSection):
     """D 被申请人/对方当事人 (repeatable)."""
 
     def __init__(self, *, lang: str = "zh"):
@@ -424,24 +448,6 @@ class CounterpartiesSection(Section):
             ),
             titled=True,
         )
-
-    def targets(self) -> list[Target]:
-        return self.list.targets()
-
-    def focus_widgets(self) -> list[QWidget]:
-        return self.list.focus_widgets()
-
-    def contribute(self, doc: dict, *, patched: bool, filled: list[str]) -> None:
-        doc["counterparties"] = list_value(self.list, patched, filled)
-
-    def load(self, doc: dict) -> None:
-        values = doc.get("counterparties") or []
-        self.list.load(values)
-        if not values:
-            self.list.clear()
-
-    def clear(self) -> None:
-        self.list.clear()
 
 
 # --------------------------------------------------------------------------- E
@@ -565,7 +571,7 @@ class PriorItem(RepeatItem):
         self.result.set_value(data.get("result"))
 
 
-class PriorSection(Section):
+class PriorSection(ListSection):
     """F 既往处理情况 (repeatable)."""
 
     def __init__(self, *, lang: str = "zh"):
@@ -582,21 +588,6 @@ class PriorSection(Section):
             ),
             titled=True,
         )
-
-    def targets(self) -> list[Target]:
-        return self.list.targets()
-
-    def focus_widgets(self) -> list[QWidget]:
-        return self.list.focus_widgets()
-
-    def contribute(self, doc: dict, *, patched: bool, filled: list[str]) -> None:
-        doc["prior_handling"] = list_value(self.list, patched, filled)
-
-    def load(self, doc: dict) -> None:
-        self.list.load(doc.get("prior_handling") or [])
-
-    def clear(self) -> None:
-        self.list.clear()
 
 
 # --------------------------------------------------------------------------- legal aid
@@ -698,7 +689,7 @@ class MaterialItem(RepeatItem):
         self.returned.set_value(data.get("returned"))
 
 
-class MaterialsSection(Section):
+class MaterialsSection(ListSection):
     """G 收到材料 (repeatable; printed on the receipt)."""
 
     def __init__(self, *, lang: str = "zh"):
@@ -716,24 +707,6 @@ class MaterialsSection(Section):
             ),
             titled=True,
         )
-
-    def targets(self) -> list[Target]:
-        return self.list.targets()
-
-    def focus_widgets(self) -> list[QWidget]:
-        return self.list.focus_widgets()
-
-    def contribute(self, doc: dict, *, patched: bool, filled: list[str]) -> None:
-        doc["materials"] = list_value(self.list, patched, filled)
-
-    def load(self, doc: dict) -> None:
-        values = doc.get("materials") or []
-        self.list.load(values)
-        if not values:
-            self.list.clear()
-
-    def clear(self) -> None:
-        self.list.clear()
 
 
 # --------------------------------------------------------------------------- H
