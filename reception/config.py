@@ -82,6 +82,10 @@ messages(
         ),
         "config.timezone": ("未知的时区“{value}”", 'unknown time zone "{value}"'),
         "config.range": ("取值 {value} 超出范围：应不小于 {min}", "value {value} out of range: must be at least {min}"),
+        "config.range_max": (
+            "取值 {value} 超出范围：应不大于 {max}",
+            "value {value} out of range: must be at most {max}",
+        ),
         "config.order": (
             "取值 {value} 应不小于 {other}（{other_value}）",
             "value {value} must not be less than {other} ({other_value})",
@@ -235,6 +239,10 @@ class Transport:
         return self.configured
 
 
+#: ``[dispatch] concurrency`` at most (requests under way at once per department)
+MAX_CONCURRENCY = 32
+
+
 @dataclass(frozen=True)
 class DispatchSettings:
     """``[dispatch]``: how the dispatcher retries and polls (``reception.dispatch``)."""
@@ -248,6 +256,11 @@ class DispatchSettings:
     lease_s: float = 60.0
     #: seconds between two polls of a delivered transfer's status (a department may set its own)
     poll_interval_s: float = 60.0
+    #: while a department is not answering, its lane tries it again at least this often (seconds; the
+    #: lane's own full-jitter backoff, capped here, so a department that comes back is noticed soon)
+    probe_cap_s: float = 60.0
+    #: requests one department's lane keeps under way at once (1 to ``MAX_CONCURRENCY``)
+    concurrency: int = 4
 
 
 @dataclass(frozen=True)
@@ -1160,7 +1173,18 @@ class _Builder(Checker):
             max_age_hours=self._seconds(t, "max_age_hours", p, d.max_age_hours),
             lease_s=self._seconds(t, "lease_s", p, d.lease_s),
             poll_interval_s=self._seconds(t, "poll_interval_s", p, d.poll_interval_s),
+            probe_cap_s=self._seconds(t, "probe_cap_s", p, d.probe_cap_s),
+            concurrency=self._concurrency(t, p, d.concurrency),
         )
+
+    def _concurrency(self, t: dict, path: str, default: int) -> int:
+        if t.get("concurrency") is None:
+            return default
+        v = self.integer(t, "concurrency", path, default=default, minimum=1)
+        if v > MAX_CONCURRENCY:
+            self.bad(self.sub(path, "concurrency"), "config.range_max", value=v, max=MAX_CONCURRENCY)
+            return default
+        return v
 
     def network(self, t: dict) -> Network:
         p = "network"

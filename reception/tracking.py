@@ -62,6 +62,18 @@ ANSWER_EFFECTS: dict[str, tuple[str, str, str]] = {
     "concluded": ("concluded", "completed", "in_progress"),
 }
 
+#: how far a transfer has come; a department's status that is not further on is not recorded again
+_PROGRESS = {"requested": 0, "received": 1, "accepted": 2, "in_progress": 3, "completed": 4}
+
+
+def _already_there(current: str, answered: str) -> bool:
+    """The transfer already holds ``answered`` or has gone further (e.g. the clerk recorded the answer by
+    hand before the department's own status arrived)."""
+    if current == answered:
+        return True
+    return current in _PROGRESS and answered in _PROGRESS and _PROGRESS[current] >= _PROGRESS[answered]
+
+
 MAX_NOTE = 2000
 MAX_ANSWER = 2000
 MAX_DEPARTMENT_CASE_NO = 80
@@ -343,7 +355,8 @@ def record_answer(
 
     The automatic path also passes ``transfer_id`` (which transfer answered, when a case went to the
     same department twice) and ``remote_status`` (the department's own status): when the transfer
-    already holds that status nothing is written and None is returned, so a status is recorded once."""
+    already holds that status, or has gone further (the clerk recorded the answer by hand first), nothing
+    is written and None is returned, so a status is recorded once."""
     now = _now(now)
     tz = _tz(ctx)
     today = now.astimezone(tz).date()
@@ -390,9 +403,11 @@ def record_answer(
             order = ("department", "kind", "text", "department_case_no", "answered_on")
             raise ValidationFailed(sorted(errors, key=lambda e: order.index(e.field) if e.field in order else 99))
         assert transfer is not None
-        if remote_status is not None and transfer.remote_status == remote_status:
-            return None
         event_kind, transfer_status, case_status = ANSWER_EFFECTS[k]
+        if remote_status is not None and (
+            transfer.remote_status == remote_status or _already_there(transfer.status, transfer_status)
+        ):
+            return None
         changes: dict = {"status": transfer_status, "updated_at": now}
         if remote_status is not None:
             changes["remote_status"] = remote_status

@@ -150,7 +150,11 @@ class DepartmentReceiver:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._conns: set[socket.socket] = set()
+        #: handler threads keep one SQLite connection each (one thread per HTTP connection)
+        self._local = threading.local()
         self.requests = 0  # POSTs seen (any answer)
+        self.active = 0  # POSTs being handled right now
+        self.max_active = 0  # the most POSTs handled at once
         self._init_db()
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -286,8 +290,16 @@ class DepartmentReceiver:
 
     # -- storage -------------------------------------------------------------------------------
 
-    def _db(self) -> _Conn:
-        return _Conn(self.db_path)
+    def _db(self, *, kept: bool = False) -> _Conn:
+        """A connection: a short-lived one, or (``kept``, for request handling) the handler thread's own,
+        opened on its first request and closed when its HTTP connection ends."""
+        return _Conn(self.db_path, self._local if kept else None)
+
+    def _close_thread_db(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            self._local.conn = None
+            conn.close()
 
     def _init_db(self) -> None:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -335,6 +347,15 @@ class DepartmentReceiver:
         """(status, JSON answer, extra headers); status 0 = close the connection without answering."""
         with self._lock:
             self.requests += 1
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
+        try:
+            return self._handle_post(headers, body)
+        finally:
+            with self._lock:
+                self.active -= 1
+
+    def _handle_post(self, headers, body: bytes) -> tuple[int, dict, dict]:
         if self.delay_s and not self._wait(self.delay_s):
             return 0, {}, {}
         while self.hang:
@@ -363,7 +384,7 @@ class DepartmentReceiver:
         digest = hashlib.sha256(body).hexdigest()
         now = _now_iso()
         queue_ref = "Q" + uuid.uuid4().hex[:16].upper()
-        with self._db() as db:
+        with self._db(kept=True) as db:
             db.execute("BEGIN IMMEDIATE")
             if self.idempotency:
                 row = db.execute(
@@ -389,7 +410,7 @@ class DepartmentReceiver:
         if self.processing_s:
             if not self._wait(self.processing_s):
                 return 0, {}, {}
-            with self._db() as db:
+            with self._db(kept=True) as db:
                 db.execute("UPDATE transfers SET state = 'stored' WHERE queue_ref = ?", (queue_ref,))
         if self.answer_delay_s and not self._wait(self.answer_delay_s):
             return 0, {}, {}
@@ -403,7 +424,7 @@ class DepartmentReceiver:
         bad = self._check_credentials(headers, b"", signed=False)
         if bad is not None:
             return bad[0], {"reason": bad[1]}, {}
-        with self._db() as db:
+        with self._db(kept=True) as db:
             row = db.execute(
                 "SELECT queue_ref, status, reason, outcome, department_case_no, updated_at FROM transfers "
                 "WHERE queue_ref = ? AND state = 'stored'",
@@ -416,22 +437,30 @@ class DepartmentReceiver:
 
 
 class _Conn:
-    """A short-lived SQLite connection in autocommit mode (one per request: no sharing across threads)."""
+    """An SQLite connection in autocommit mode, never shared across threads: a short-lived one, or the
+    thread's own kept in ``local`` (closed by ``DepartmentReceiver._close_thread_db``)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, local: threading.local | None = None):
         self.path = path
+        self.local = local
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        return self.conn
+        conn = getattr(self.local, "conn", None) if self.local is not None else None
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA synchronous=NORMAL")
+            if self.local is not None:
+                self.local.conn = conn
+        self.conn = conn
+        return conn
 
     def __exit__(self, exc_type, *exc) -> None:
         try:
             if exc_type is not None and self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
         finally:
-            self.conn.close()
+            if self.local is None:
+                self.conn.close()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -451,6 +480,7 @@ class _Handler(BaseHTTPRequestHandler):
         r = self.server.receiver
         with r._lock:
             r._conns.discard(self.connection)
+        r._close_thread_db()
         with contextlib.suppress(OSError):
             super().finish()
 

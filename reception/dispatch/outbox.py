@@ -25,7 +25,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import case as sa_case
 from sqlalchemy.orm import Session
 
 from reception.config import DispatchSettings
@@ -72,9 +73,13 @@ class TransferClosed(ReceptionError):
     code = "dispatch.transfer_closed"
 
 
-def backoff(attempts: int, settings: DispatchSettings, rng: random.Random | None = None) -> float:
-    """Full-jitter exponential backoff: ``uniform(0, min(cap, base * 2**attempts))`` seconds."""
-    ceiling = min(settings.backoff_cap_s, settings.backoff_base_s * (2 ** min(attempts, 62)))
+def backoff(
+    attempts: int, settings: DispatchSettings, rng: random.Random | None = None, *, cap: float | None = None
+) -> float:
+    """Full-jitter exponential backoff: ``uniform(0, min(cap, base * 2**attempts))`` seconds (``cap``:
+    ``backoff_cap_s`` unless given)."""
+    cap = settings.backoff_cap_s if cap is None else cap
+    ceiling = min(cap, settings.backoff_base_s * (2 ** min(attempts, 62)))
     return (rng or random).uniform(0, ceiling)
 
 
@@ -166,57 +171,61 @@ def _audit(session: Session, ctx: Context, action: str, object_id: str, at: date
     )
 
 
+def _held(session: Session, ctx: Context, claims: list[Claim]) -> set[int]:
+    """The claimed entries whose lease the claim still holds (locked until the transaction ends)."""
+    ids = [c.outbox_id for c in claims]
+    stmt = select(OutboxEntry.id, OutboxEntry.claimed_by).where(OutboxEntry.id.in_(ids), OutboxEntry.state == IN_FLIGHT)
+    if ctx.db.dialect == "postgresql":  # SQLite's write transaction already holds the database's lock
+        stmt = stmt.with_for_update()
+    tokens = {c.outbox_id: c.token for c in claims}
+    return {oid for oid, by in session.execute(stmt) if by is not None and by == tokens[oid]}
+
+
+_OUTBOX = OutboxEntry.__table__
+_TRANSFERS = Transfer.__table__
+
+
 def record(
     ctx: Context, sent: list[Sent], *, now: datetime, poll_after: float | None, rng: random.Random | None = None
 ) -> dict[str, int]:
-    """Record a batch of send results in one transaction. Returns counts by outcome."""
+    """Record a batch of send results in one transaction. Returns counts by outcome.
+
+    A few statements for the whole batch (each an ``executemany``): the entries the claim still holds
+    are read (and locked) first, so an entry whose lease ran out meanwhile is left to whoever holds it
+    now; its attempt is still recorded."""
     settings = ctx.config.dispatch
     counts = {"delivered": 0, "retry": 0, "dead": 0, "lost_lease": 0}
     if not sent:
         return counts
     with ctx.db.write() as session:
+        held = _held(session, ctx, [s.claim for s in sent])
         transfers = {
-            t.id: (t, case_no)
-            for t, case_no in session.execute(
-                select(Transfer, Case.case_no)
+            row.id: row
+            for row in session.execute(
+                select(Transfer.id, Transfer.case_id, Transfer.department, Transfer.role, Transfer.status, Case.case_no)
                 .join(Case, Case.id == Transfer.case_id)
                 .where(Transfer.id.in_([s.claim.transfer_id for s in sent]))
             )
         }
         attempts: list[dict] = []
         events: list[dict] = []
+        audits: list[dict] = []
+        delivered: list[dict] = []
+        retried: list[dict] = []
+        dead: list[dict] = []
+        delivered_transfers: list[dict] = []
+        dead_transfers: list[dict] = []
         for s in sent:
             c, r = s.claim, s.result
-            if c.transfer_id not in transfers:  # deleted with its case meanwhile (the entry went with it)
+            transfer = transfers.get(c.transfer_id)
+            if transfer is None:  # deleted with its case meanwhile (the entry went with it)
                 continue
-            transfer, case_no = transfers[c.transfer_id]
             outcome = r.outcome
             error = r.error
             age = now - c.created_at
             if outcome == "retry" and age > timedelta(hours=settings.max_age_hours):
                 outcome = "dead"
                 error = f"not delivered within {settings.max_age_hours:g} h; last error: {r.error or '-'}"
-            guard = and_(
-                OutboxEntry.id == c.outbox_id, OutboxEntry.state == IN_FLIGHT, OutboxEntry.claimed_by == c.token
-            )
-            if outcome == "delivered":
-                values = {"state": DELIVERED, "delivered_at": s.at, "last_error": None, "lease_until": None}
-            elif outcome == "retry":
-                delay = backoff(c.attempts, settings, rng)
-                values = {
-                    "state": PENDING,
-                    "next_attempt_at": now + timedelta(seconds=delay),
-                    "last_error": error,
-                    "lease_until": None,
-                }
-            else:
-                values = {"state": DEAD, "dead_reason": error, "last_error": error, "lease_until": None}
-            changed = session.execute(
-                update(OutboxEntry)
-                .where(guard)
-                .values(attempts=OutboxEntry.attempts + 1, **values)
-                .execution_options(synchronize_session=False)
-            ).rowcount
             attempt_outcome = {
                 "delivered": "replayed" if r.replayed else "delivered",
                 "retry": "retry",
@@ -235,24 +244,22 @@ def record(
                     "error": error,
                 }
             )
-            if changed != 1:  # the lease ran out and someone else holds the entry now: theirs to record
+            if c.outbox_id not in held:  # the lease ran out and someone else holds the entry now: theirs to record
                 counts["lost_lease"] += 1
                 continue
             counts[outcome] += 1
             detail = {"department": transfer.department, "role": transfer.role, "transfer": transfer.id}
+            audit = {
+                "at": now,
+                "user": ACTOR,
+                "workstation": ctx.config.workstation.code,
+                "object_type": "transfer",
+                "object_id": transfer.id,
+                "result": "ok",
+            }
             if outcome == "delivered":
-                tv: dict = {"queue_ref": r.queue_ref, "updated_at": now}
-                if transfer.status == "requested":
-                    tv["status"] = "received"
-                    tv["remote_status"] = "received"
-                if poll_after is not None:
-                    tv["next_poll_at"] = now + timedelta(seconds=poll_after)
-                session.execute(
-                    update(Transfer)
-                    .where(Transfer.id == transfer.id)
-                    .values(**tv)
-                    .execution_options(synchronize_session=False)
-                )
+                delivered.append({"b_id": c.outbox_id, "b_at": s.at})
+                delivered_transfers.append({"b_id": transfer.id, "b_ref": r.queue_ref})
                 events.append(
                     {
                         "case_id": transfer.case_id,
@@ -262,14 +269,19 @@ def record(
                         "detail": {**detail, "queue_ref": r.queue_ref, "attempts": c.attempts + 1},
                     }
                 )
-                _audit(session, ctx, "transfer.push", transfer.id, now, ACTOR, case=case_no, status=r.http_status)
-            elif outcome == "dead":
-                session.execute(
-                    update(Transfer)
-                    .where(Transfer.id == transfer.id)
-                    .values(status="failed", updated_at=now)
-                    .execution_options(synchronize_session=False)
+                audits.append(
+                    {
+                        **audit,
+                        "action": "transfer.push",
+                        "detail": {"case": transfer.case_no, "status": r.http_status},
+                    }
                 )
+            elif outcome == "retry":
+                delay = backoff(c.attempts, settings, rng)
+                retried.append({"b_id": c.outbox_id, "b_next": now + timedelta(seconds=delay), "b_error": error})
+            else:
+                dead.append({"b_id": c.outbox_id, "b_error": error})
+                dead_transfers.append({"b_id": transfer.id})
                 events.append(
                     {
                         "case_id": transfer.case_id,
@@ -279,38 +291,105 @@ def record(
                         "detail": {**detail, "reason": error, "credentials": r.credentials},
                     }
                 )
-                _audit(
-                    session,
-                    ctx,
-                    "transfer.dead",
-                    transfer.id,
-                    now,
-                    ACTOR,
-                    case=case_no,
-                    status=r.http_status,
-                    credentials=r.credentials,
+                audits.append(
+                    {
+                        **audit,
+                        "action": "transfer.dead",
+                        "detail": {"case": transfer.case_no, "status": r.http_status, "credentials": r.credentials},
+                    }
                 )
+        o, t = _OUTBOX.c, _TRANSFERS.c
+        by_id = o.id == bindparam("b_id")
+        if delivered:
+            session.execute(
+                update(_OUTBOX)
+                .where(by_id)
+                .values(
+                    state=DELIVERED,
+                    delivered_at=bindparam("b_at"),
+                    last_error=None,
+                    lease_until=None,
+                    attempts=o.attempts + 1,
+                ),
+                delivered,
+            )
+            first = t.status == "requested"
+            tv: dict = {
+                "queue_ref": bindparam("b_ref"),
+                "updated_at": now,
+                "status": sa_case((first, "received"), else_=t.status),
+                "remote_status": sa_case((first, "received"), else_=t.remote_status),
+            }
+            if poll_after is not None:
+                tv["next_poll_at"] = now + timedelta(seconds=poll_after)
+            session.execute(update(_TRANSFERS).where(t.id == bindparam("b_id")).values(**tv), delivered_transfers)
+        if retried:
+            session.execute(
+                update(_OUTBOX)
+                .where(by_id)
+                .values(
+                    state=PENDING,
+                    next_attempt_at=bindparam("b_next"),
+                    last_error=bindparam("b_error"),
+                    lease_until=None,
+                    attempts=o.attempts + 1,
+                ),
+                retried,
+            )
+        if dead:
+            session.execute(
+                update(_OUTBOX)
+                .where(by_id)
+                .values(
+                    state=DEAD,
+                    dead_reason=bindparam("b_error"),
+                    last_error=bindparam("b_error"),
+                    lease_until=None,
+                    attempts=o.attempts + 1,
+                ),
+                dead,
+            )
+            session.execute(
+                update(_TRANSFERS).where(t.id == bindparam("b_id")).values(status="failed", updated_at=now),
+                dead_transfers,
+            )
         if attempts:
             session.execute(insert(DispatchAttempt), attempts)
         if events:
             session.execute(insert(CaseEvent), events)
+        if audits:
+            session.execute(insert(AuditRecord), audits)
     return counts
+
+
+def release(ctx: Context, claims: list[Claim]) -> int:
+    """Give claimed entries that were not sent back to the queue as they were (due when they were due, no
+    attempt counted): the lane stopped sending because its department is not answering, or it is
+    stopping. Returns how many the claim still held."""
+    if not claims:
+        return 0
+    with ctx.db.write() as session:
+        held = _held(session, ctx, claims)
+        if not held:
+            return 0
+        session.execute(
+            update(_OUTBOX)
+            .where(_OUTBOX.c.id.in_(sorted(held)))
+            .values(state=PENDING, lease_until=None, claimed_by=None)
+        )
+    return len(held)
 
 
 def mark_manual(ctx: Context, claims: list[Claim], *, now: datetime) -> int:
     """A manual department's claimed entries: handed over on the printed transfer slip (state ``manual``)."""
     if not claims:
         return 0
-    n = 0
     with ctx.db.write() as session:
-        for c in claims:
-            n += session.execute(
-                update(OutboxEntry)
-                .where(OutboxEntry.id == c.outbox_id, OutboxEntry.state == IN_FLIGHT, OutboxEntry.claimed_by == c.token)
-                .values(state=MANUAL, lease_until=None)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-    return n
+        held = _held(session, ctx, claims)
+        if not held:
+            return 0
+        session.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(sorted(held))).values(state=MANUAL, lease_until=None))
+    return len(held)
 
 
 # -- dead letters, retry, re-route ------------------------------------------------------------------------
@@ -512,6 +591,7 @@ __all__ = [
     "dead_letters",
     "mark_manual",
     "record",
+    "release",
     "reroute",
     "retry_dead",
 ]

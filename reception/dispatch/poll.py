@@ -27,7 +27,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from reception.context import Context
 from reception.errors import ReceptionError, ValidationFailed
@@ -123,7 +123,8 @@ def apply_status(ctx: Context, transfer_id: str, status: RemoteStatus, *, now: d
 def poll_department(
     ctx: Context, department: str, transport: Transport, *, now: datetime, interval: float, limit: int = 200
 ) -> PollFigures:
-    """Poll the department's delivered transfers that are due, record what changed."""
+    """Poll the department's delivered transfers that are due, record what changed. A status that cannot
+    be read stops the round (the department is not answering); the others stay due."""
     figures = PollFigures()
     with ctx.db.read() as session:
         due = session.execute(
@@ -137,29 +138,35 @@ def poll_department(
             .order_by(Transfer.next_poll_at)
             .limit(limit)
         ).all()
+    later: list[dict] = []  # polled, nothing new: next poll after the interval (one statement for all)
     for transfer_id, queue_ref in due:
         figures.polled += 1
         try:
             status = transport.poll(transfer_id, queue_ref)
         except PollError as exc:
+            # the department is not answering (or not well): the rest waits for the next round
             figures.errors += 1
             figures.last_error = str(exc)
-            status = None
+            later.append({"b_id": transfer_id})
+            break
+        if status is None:
+            later.append({"b_id": transfer_id})
+            continue
         try:
-            if status is None:
-                with ctx.db.write() as session:
-                    session.execute(
-                        update(Transfer)
-                        .where(Transfer.id == transfer_id)
-                        .values(next_poll_at=now + timedelta(seconds=interval))
-                        .execution_options(synchronize_session=False)
-                    )
-            elif apply_status(ctx, transfer_id, status, now=now, interval=interval):
+            if apply_status(ctx, transfer_id, status, now=now, interval=interval):
                 figures.recorded += 1
         except (ValidationFailed, ReceptionError) as exc:  # e.g. text the case format refuses
             figures.errors += 1
             figures.last_error = f"{type(exc).__name__}: {exc}"[:300]
             log.warning("status of transfer %s not recorded: %s", transfer_id, type(exc).__name__)
+            later.append({"b_id": transfer_id})
+    if later:
+        t = Transfer.__table__
+        with ctx.db.write() as session:
+            session.execute(
+                update(t).where(t.c.id == bindparam("b_id")).values(next_poll_at=now + timedelta(seconds=interval)),
+                later,
+            )
     return figures
 
 

@@ -24,6 +24,7 @@ import json
 import os
 import ssl
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,10 @@ REMOTE_STATUSES: tuple[str, ...] = (
     "failed",
 )
 MAX_ERROR = 500
+#: seconds the department's token and signing key are kept in memory after a keyring read
+CREDENTIALS_TTL_S = 60.0
+#: connections one department's client keeps (at least ``[dispatch] concurrency`` plus polling)
+MAX_CONNECTIONS = 40
 
 
 @dataclass(frozen=True)
@@ -162,13 +167,28 @@ class HttpTransport:
             follow_redirects=False,
             trust_env=False,
             headers={"User-Agent": "reception-desk-dispatcher"},
+            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS),
         )
+        self._cred_lock = threading.Lock()
+        self._cred: tuple[float, str, bytes] | None = None
 
     def close(self) -> None:
         self.client.close()
 
     def _credentials(self) -> tuple[str, bytes]:
-        return _secret(self.token_secret), _secret(self.signing_secret).encode("utf-8")
+        """Token and signing key from the keyring, kept in memory for ``CREDENTIALS_TTL_S`` (a keyring
+        read per request would cost more than the request; a refused answer forgets them at once)."""
+        with self._cred_lock:
+            cached = self._cred
+            if cached is not None and cached[0] > time.monotonic():
+                return cached[1], cached[2]
+            token, key = _secret(self.token_secret), _secret(self.signing_secret).encode("utf-8")
+            self._cred = (time.monotonic() + CREDENTIALS_TTL_S, token, key)
+            return token, key
+
+    def _forget_credentials(self) -> None:
+        with self._cred_lock:
+            self._cred = None
 
     def send(self, transfer_id: str, body: bytes) -> SendResult:
         httpx = self._httpx
@@ -190,7 +210,10 @@ class HttpTransport:
             return SendResult("retry", error=f"timeout: {type(exc).__name__}")
         except httpx.TransportError as exc:
             return SendResult("retry", error=f"network: {type(exc).__name__}: {_short(str(exc))}")
-        return classify(r.status_code, r.content)
+        result = classify(r.status_code, r.content)
+        if result.credentials:
+            self._forget_credentials()
+        return result
 
     def poll(self, transfer_id: str, queue_ref: str | None) -> RemoteStatus | None:
         httpx = self._httpx
@@ -209,6 +232,8 @@ class HttpTransport:
             raise PollError(f"network: {type(exc).__name__}") from exc
         if r.status_code == 404:
             return None
+        if r.status_code in (401, 403):
+            self._forget_credentials()
         if r.status_code != 200:
             raise PollError(f"HTTP {r.status_code}")
         try:

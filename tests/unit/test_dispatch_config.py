@@ -105,3 +105,14 @@ def test_every_problem_named(tmp_path):
     assert "dispatch.lease" in p and "dispatch.max_age_hours" in p
     assert p["dispatch.backoff_cap_s"].line == line_of(hall, "backoff_cap_s = 5")
     assert p["department[0].transport.kind"].line == line_of(hall, 'kind = "email"')
+
+
+def test_concurrency_and_probe_cap(tmp_path):
+    ok = load_config(hall_with(tmp_path, {}, extra="[dispatch]\nconcurrency = 8\nprobe_cap_s = 15\n"))
+    assert (ok.dispatch.concurrency, ok.dispatch.probe_cap_s) == (8, 15)
+    assert (DispatchSettings().concurrency, DispatchSettings().probe_cap_s) == (4, 60)
+    for bad, needle in (("0", "at least 1"), ("33", "at most 32"), ('"4"', "int"), ("2.5", "int")):
+        p = problems(hall_with(tmp_path, {}, extra=f"[dispatch]\nconcurrency = {bad}\n"))
+        assert needle in p["dispatch.concurrency"].message_en, (bad, p["dispatch.concurrency"].message_en)
+    p = problems(hall_with(tmp_path, {}, extra="[dispatch]\nprobe_cap_s = 0\n"))
+    assert "greater than 0" in p["dispatch.probe_cap_s"].message_en

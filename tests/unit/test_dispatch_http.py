@@ -332,7 +332,10 @@ def test_lanes_are_independent(tmp_path, db_url, server):
         for _ in range(5):
             new_case(ctx)
         figures = run(ctx)
-        assert figures["legal_aid"].delivered == 5 and figures["hrss"].retried == 5
+        assert figures["legal_aid"].delivered == 5
+        # hrss: the sends under way fail; the lane gives the rest back unsent and backs off
+        hrss = figures["hrss"]
+        assert hrss.retried >= 1 and hrss.retried + hrss.released == 5 and hrss.delivered == 0
         assert figures["hrss"].last_error.startswith("network: ConnectError")
         states = {(e.department, e.state) for e in entries(ctx).values()}
         assert states == {("legal_aid", "delivered"), ("hrss", "pending")}
