@@ -429,6 +429,8 @@ def cmd_status(args) -> int:
                             "delivered": q.delivered,
                             "oldest_pending_at": q.oldest_pending_at.isoformat() if q.oldest_pending_at else None,
                             "last_error": q.last_error,
+                            "reachable": q.reachable,
+                            "last_attempt": q.last_attempt.as_dict() if q.last_attempt else None,
                         }
                         for q in queues
                     ],
@@ -451,6 +453,10 @@ def cmd_status(args) -> int:
         "failing": (
             f"部门队列：{len(st.departments_failing)} 个部门最近一次推送失败",
             f"department queues: the last push failed for {len(st.departments_failing)} department(s)",
+        ),
+        "reachable": (
+            f"部门队列：{len(st.departments_pushing)} 个部门最近一次推送均已送达",
+            f"department queues: the last push reached all {len(st.departments_pushing)} department(s)",
         ),
         "unknown": (
             f"部门队列：{len(st.departments_with_transport)} 个部门已配置推送方式，连通情况未检测",
@@ -552,6 +558,33 @@ def cmd_timeline(args) -> int:
     lang = _lang(args)
     for e in entries:
         _out("\t".join([e.at.strftime("%Y-%m-%d %H:%M"), e.label(lang), e.actor or "", e.summary(lang)]))
+    return 0
+
+
+def cmd_attempts(args) -> int:
+    from reception.dispatch.history import case_attempts
+
+    ctx = _context(args)
+    try:
+        attempts = case_attempts(ctx, args.case_no)
+        config = ctx.config
+    finally:
+        ctx.close()
+    if args.json:
+        _out(json.dumps([a.as_dict() for a in attempts], ensure_ascii=False, indent=2))
+        return 0
+    lang = _lang(args)
+    for a in attempts:
+        row = [
+            a.at.strftime("%Y-%m-%d %H:%M:%S"),
+            config.department_label(a.department, lang),
+            enum_label("transfer_role", a.role, lang),
+            enum_label("attempt_outcome", a.outcome, lang),
+            str(a.http_status or ""),
+            f"{a.duration_ms} ms" if a.duration_ms is not None else "",
+            (a.error or "").replace("\n", " ")[:200],
+        ]
+        _out("\t".join(row))
     return 0
 
 
@@ -843,6 +876,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("case_no")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_timeline)
+    s = sub.add_parser("attempts", help="a case's push attempts (推送记录), newest first")
+    s.add_argument("case_no")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_attempts)
     s = sub.add_parser("dispatch", help="push waiting transfers to their departments and read their answers back")
     mode = s.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="drain what is due, poll once, exit (default)")

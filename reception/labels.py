@@ -275,6 +275,14 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "cancelled": ("已撤回", "Cancelled"),
     },
     "transfer_role": {"lead": ("主办", "Lead"), "assist": ("协办", "Assisting")},
+    # one push attempt (reception.dispatch.history)
+    "attempt_outcome": {
+        "delivered": ("已送达", "Delivered"),
+        "replayed": ("已送达（部门已有）", "Delivered (already received)"),
+        "in_progress": ("部门正在接收", "Still being received by the department"),
+        "retry": ("未送达，将重试", "Not delivered, will retry"),
+        "dead": ("推送失败", "Failed (dead letter)"),
+    },
     "deadline_status": {
         "open": ("办理中", "Open"),
         "met": ("按期办结", "Met"),

@@ -1,10 +1,11 @@
 """The desk's overview figures: which database is in use, what is waiting to be pushed, and the
 state of each department's queue (the status bar, the 推送状态 page and ``reception status``).
 
-Pushing itself (the dispatcher draining the outbox, issue 5) is not part of this version: the figures
-here only read the outbox and transfer rows that intake writes. Nothing here claims a department is
-reachable: without a configured transport the queue says so, and with one it reports what the rows
-show (entries waiting, entries that failed and the last error recorded), never a guess.
+Nothing here claims a department is reachable without evidence: without a configured transport the
+queue says so; with one, reachability comes from the department's last push attempt
+(``dispatch_attempts``, read by ``reception.dispatch.history.last_attempts``): reached (delivered,
+replayed, in progress, or any answer of the department's own system), not reached (network error,
+timeout, folder not writable, 5xx), or not known (never tried).
 
 Outbox states (``reception.dispatch``): intake writes ``pending``; the dispatcher claims an entry as
 ``in_flight`` (with a lease), then sets ``delivered``, back to ``pending`` (a retry, with the next attempt's
@@ -15,12 +16,13 @@ as waiting nor failed. ``failed`` is kept as a dead-letter state for older rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from reception.context import Context
+from reception.dispatch.history import PushAttempt, last_attempts
 from reception.storage.models import OutboxEntry, Transfer
 
 #: outbox states of an entry that reached its department
@@ -58,10 +60,19 @@ class DepartmentQueue:
     last_error: str | None = None
     #: when these figures were read (UTC)
     as_of: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: its most recent push attempt (time, outcome, HTTP status, error); None when never tried
+    last_attempt: PushAttempt | None = None
 
     @property
     def configured(self) -> bool:
         return self.transport is not None
+
+    @property
+    def reachable(self) -> bool | None:
+        """True: the last attempt reached the department (delivered, replayed, in progress, or answered
+        by its system); False: it did not (network, timeout, folder, 5xx); None: never tried, or the
+        attempt says nothing about the department (``reception.dispatch.history.attempt_reached``)."""
+        return None if self.last_attempt is None else self.last_attempt.reached
 
     @property
     def pending(self) -> int:
@@ -103,19 +114,46 @@ class DeskStatus:
     departments: int
     #: codes of the departments that have a transport configured
     departments_with_transport: tuple[str, ...]
-    #: codes of the departments whose waiting entries carry an error from the last attempt
+    #: codes of the departments that push (an ``http`` or ``folder`` transport) whose last attempt failed
     departments_failing: tuple[str, ...]
     as_of: datetime
+    #: codes of the departments that push: an ``http`` or ``folder`` transport configured
+    departments_pushing: tuple[str, ...] = ()
+    #: the last push attempt of each department that pushes and was tried (configuration order)
+    last_attempts: tuple[PushAttempt, ...] = ()
+
+    @property
+    def departments_reached(self) -> tuple[str, ...]:
+        """Departments that push whose last attempt reached them and did not fail."""
+        return tuple(a.department for a in self.last_attempts if not a.failed and a.reached)
+
+    @property
+    def departments_untried(self) -> tuple[str, ...]:
+        """Departments that push and have never been tried."""
+        tried = {a.department for a in self.last_attempts}
+        return tuple(code for code in self.departments_pushing if code not in tried)
+
+    @property
+    def last_attempt(self) -> PushAttempt | None:
+        """The most recent of the departments' last attempts."""
+        return max(self.last_attempts, key=lambda a: (a.at, a.id), default=None)
 
     @property
     def queues(self) -> str:
-        """``not_configured`` (no department has a transport), ``failing`` (a department's last push
-        failed) or ``unknown`` (transports configured, nothing says whether they are reachable)."""
+        """``not_configured`` (no department has a transport), ``failing`` (the last attempt of a
+        department that pushes failed), ``reachable`` (every department that pushes was reached by its
+        last attempt) or ``unknown`` (otherwise: a department never tried, or only paper transports)."""
         if not self.departments_with_transport:
             return "not_configured"
         if self.departments_failing:
             return "failing"
+        if self.departments_pushing and set(self.departments_reached) >= set(self.departments_pushing):
+            return "reachable"
         return "unknown"
+
+
+#: transports that push (and so record attempts); ``manual`` goes on paper
+PUSHING_KINDS: frozenset[str] = frozenset({"http", "folder"})
 
 
 def _transport_kind(transport) -> str | None:
@@ -175,14 +213,17 @@ def queue_overview(ctx: Context, *, now: datetime | None = None) -> list[Departm
         )
 
     departments = ctx.config.departments
+    codes = list(departments) + sorted((set(outbox) | set(transfers)) - set(departments))
+    last = last_attempts(ctx, codes)
     out = [queue(d.code, d.name, d.name_en, d.transport, True) for d in departments.values()]
-    for code in sorted((set(outbox) | set(transfers)) - set(departments)):
+    for code in codes[len(departments) :]:
         out.append(queue(code, code, code, None, False))
-    return out
+    return [replace(q, last_attempt=last.get(q.code)) for q in out]
 
 
 def desk_status(ctx: Context, *, now: datetime | None = None) -> DeskStatus:
-    """The status bar's figures: database, pushes waiting and failed, departments with a transport."""
+    """The status bar's figures: database, pushes waiting and failed, departments with a transport, and
+    the last attempt of each department that pushes."""
     now = now or datetime.now(UTC)
     with ctx.db.read() as session:
         by_state = session.execute(
@@ -190,24 +231,19 @@ def desk_status(ctx: Context, *, now: datetime | None = None) -> DeskStatus:
         ).all()
         waiting_states = [s for s, _, _ in by_state if _waiting(s)]
         pending_cases = 0
-        failing: list[str] = []
         if waiting_states:
             pending_cases = session.execute(
                 select(func.count(func.distinct(Transfer.case_id)))
                 .join(OutboxEntry, OutboxEntry.transfer_id == Transfer.id)
                 .where(OutboxEntry.state.in_(waiting_states))
             ).scalar_one()
-            failing = list(
-                session.scalars(
-                    select(OutboxEntry.department)
-                    .where(OutboxEntry.state.in_(waiting_states), OutboxEntry.last_error.is_not(None))
-                    .distinct()
-                )
-            )
     pending = sum(int(n) for s, n, _ in by_state if _waiting(s))
     failed = sum(int(n) for s, n, _ in by_state if s in FAILED_STATES)
     firsts = [first for s, _, first in by_state if _waiting(s) and first is not None]
     departments = ctx.config.departments
+    pushing = tuple(d.code for d in departments.values() if d.transport and d.transport.kind in PUSHING_KINDS)
+    last = last_attempts(ctx, pushing)
+    attempts = tuple(last[code] for code in pushing if code in last)
     return DeskStatus(
         db_url=ctx.db.display_url,
         dialect=ctx.db.dialect,
@@ -217,8 +253,10 @@ def desk_status(ctx: Context, *, now: datetime | None = None) -> DeskStatus:
         oldest_pending_at=min(firsts) if firsts else None,
         departments=len(departments),
         departments_with_transport=tuple(d.code for d in departments.values() if d.transport),
-        departments_failing=tuple(sorted(failing)),
+        departments_failing=tuple(a.department for a in attempts if a.failed),
         as_of=now,
+        departments_pushing=pushing,
+        last_attempts=attempts,
     )
 
 
@@ -240,6 +278,7 @@ def format_age(age: timedelta | None, lang: str = "zh") -> str:
 __all__ = [
     "DELIVERED_STATES",
     "FAILED_STATES",
+    "PUSHING_KINDS",
     "SETTLED_STATES",
     "WAITING_STATES",
     "DepartmentQueue",

@@ -9,8 +9,9 @@ Pages open a case with ``desk.open_case.emit(case_no)``; the window shows the ca
 :data:`CASE_DETAIL` dialog (non-modal, one per case: asking again raises the open one).
 
 The status bar shows the database in use (password hidden), the transfers waiting to be pushed, and
-the state of the department queues as far as it is known (``reception.overview``), refreshed in the
-background every 15 s and after a case is saved or changed.
+the state of the department queues as the departments' last push attempts show it (``reception.overview``:
+not configured, a push failed with its error, every department reached and when, or not pushed yet),
+refreshed in the background every 15 s and after a case is saved or changed.
 """
 
 from __future__ import annotations
@@ -291,21 +292,66 @@ class MainWindow(QMainWindow):
                 st.pending_cases, st.pending_pushes, st.failed_pushes
             )
         )
+        self._show_queues_state(st)
+        self.queue_label.setProperty("state", st.queues)
+        self.queue_label.style().unpolish(self.queue_label)  # the colour follows the state
+        self.queue_label.style().polish(self.queue_label)
+        self._status_finished()
+
+    def _show_queues_state(self, st) -> None:
+        """Department queues as the last push attempts show them: not configured, failing (with the
+        error), reached (with when), or not known yet (never pushed). Each department in the tool tip."""
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from ui.queues import last_push_text
+
+        config = self.desk.ctx.config
+        now = datetime.now(ZoneInfo(config.centre.timezone))
+        last = st.last_attempt
         if st.queues == "not_configured":
             self.queue_label.setText(self.tr("部门队列：未配置推送地址"))
             self.queue_label.setToolTip(
                 self.tr("各部门均未在本厅配置文件中配置推送方式，转办保存在待推送队列中，不会自动送达。")
             )
-        elif st.queues == "failing":
-            self.queue_label.setText(self.tr("部门队列：{0} 个部门推送失败").format(len(st.departments_failing)))
-            self.queue_label.setToolTip(", ".join(st.departments_failing))
+            return
+        if not st.departments_pushing:
+            self.queue_label.setText(
+                self.tr("部门队列：已配置 {0} 个，均为纸质转办").format(len(st.departments_with_transport))
+            )
+            self.queue_label.setToolTip(self.tr("这些部门凭打印的转办单转办，答复须手工录入；不自动推送。"))
+            return
+        attempts = {a.department: a for a in st.last_attempts}
+        lines = [
+            self.tr("{0}：{1}").format(
+                config.department_label(code, self.desk.lang),
+                last_push_text(attempts.get(code), pushes=True, now=now, limit=120),
+            )
+            for code in st.departments_pushing
+        ]
+        self.queue_label.setToolTip("\n".join(lines))
+        if st.queues == "failing":
+            failing = [a for a in st.last_attempts if a.failed]
+            newest = max(failing, key=lambda a: (a.at, a.id))
+            self.queue_label.setText(
+                self.tr("部门队列：{0} 个部门推送失败 — {1}").format(
+                    len(failing), last_push_text(newest, pushes=True, now=now, limit=48)
+                )
+            )
+        elif st.queues == "reachable":
+            self.queue_label.setText(
+                self.tr("部门队列：{0} 个部门均已送达 — {1}").format(
+                    len(st.departments_pushing), last_push_text(last, pushes=True, now=now)
+                )
+            )
+        elif last is None:
+            self.queue_label.setText(self.tr("部门队列：已配置 {0} 个 — 尚未推送").format(len(st.departments_pushing)))
         else:
             self.queue_label.setText(
-                self.tr("部门队列：已配置 {0} 个，连通情况未检测").format(len(st.departments_with_transport))
+                self.tr("部门队列：{0} 个部门尚未推送 — {1}").format(
+                    len(st.departments_untried), last_push_text(last, pushes=True, now=now)
+                )
             )
-            self.queue_label.setToolTip(self.tr("尚未向部门推送，无法判断是否连通。"))
-        self.queue_label.setProperty("state", st.queues)
-        self._status_finished()
 
     def _status_failed(self, exc: BaseException) -> None:
         log.warning("status bar figures unavailable: %s", type(exc).__name__, exc_info=exc)

@@ -6,9 +6,16 @@ Run under a virtual screen with the shared screenshot tool, for example:
     screenshot.sh docs/images/desk-cases.png 8 .venv/bin/python docs/images/make_screenshots.py cases --db URL
     screenshot.sh docs/images/desk-timeline.png 8 .venv/bin/python docs/images/make_screenshots.py timeline \\
         --db URL --case ZZ-150304-W01-2026-002995
+    .venv/bin/python docs/images/make_screenshots.py queues-data --db URL --config /tmp/shots/hall.toml
+    screenshot.sh docs/images/queues.png 8 .venv/bin/python docs/images/make_screenshots.py queues \\
+        --db URL --config /tmp/shots/hall.toml
 
 ``intake`` fills the form with a visitor who has earlier cases (the repeat-visitor panel and the routing
-preview show); ``cases`` shows the case list of the last 30 days; ``timeline`` shows one case's timeline.
+preview show); ``cases`` shows the case list of the last 30 days; ``timeline`` shows one case's timeline;
+``queues`` shows the 推送状态 page with a dead letter chosen. ``queues-data`` (no screen needed) makes its
+data for real: demo cases pushed by the real dispatcher to reference department receivers
+(``tests/department_receiver.py``) on 127.0.0.1 — the labour bureau takes them, legal aid refuses some
+(dead letters), the court's system is down — and writes the hall file with those transports.
 The windows are real ones built by ``ui.app`` code, not mock-ups.
 """
 
@@ -61,18 +68,81 @@ def visitor_with_history(ctx) -> dict:
     }
 
 
+def queues_data(db: str, hall: Path, cases: int = 80) -> None:
+    """Demo cases pushed for real: hrss and housing's receivers take them, legal aid refuses some, the
+    court's system is down. Writes ``hall`` (the example hall with those http transports)."""
+    import tempfile
+
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from reception.demo import generate_cases
+    from reception.dispatch import Dispatcher
+    from reception.intake import register_many
+    from tests.department_receiver import DepartmentReceiver
+    from tests.integration.test_dispatch_crash import hall_toml, http_transport
+
+    class Memory(KeyringBackend):
+        priority = 1
+
+        def __init__(self):
+            super().__init__()
+            self.store: dict = {}
+
+        def set_password(self, service, username, password):
+            self.store[(service, username)] = password
+
+        def get_password(self, service, username):
+            return self.store.get((service, username))
+
+        def delete_password(self, service, username):
+            self.store.pop((service, username), None)
+
+    keyring.set_keyring(Memory())
+    work = Path(tempfile.mkdtemp(prefix="queues-shot-"))
+    codes = ("hrss", "housing", "legal_aid", "court")
+    receivers = {
+        c: DepartmentReceiver(work / f"{c}.sqlite3", token="shot-token", signing_key="shot-key").start() for c in codes
+    }
+    for c in codes:
+        keyring.set_password("reception-desk", f"dept-{c}-token", "shot-token")
+        keyring.set_password("reception-desk", f"dept-{c}-signing-key", "shot-key")
+    refused = iter(range(10_000))
+    receivers["legal_aid"].refuse_payloads(
+        lambda payload: "申请人经济困难证明未随附，请补正后重新推送" if next(refused) % 4 == 1 else None
+    )
+    transports = {c: http_transport(r.url) for c, r in receivers.items()}
+    made = hall_toml(work, transports, dispatch={"backoff_base_s": 60.0, "poll_interval_s": 3600.0})
+    hall.parent.mkdir(parents=True, exist_ok=True)
+    hall.write_text(made.read_text(encoding="utf-8"), encoding="utf-8")
+    receivers["court"].refuse()  # the court's system is down
+    ctx = open_context(db, hall)
+    try:
+        register_many(ctx, generate_cases(ctx.config, cases, seed=11))
+        with Dispatcher(ctx) as d:
+            d.run_once()
+    finally:
+        ctx.close()
+        for r in receivers.values():
+            r.stop()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("shot", choices=["intake", "cases", "timeline"])
+    ap.add_argument("shot", choices=["intake", "cases", "timeline", "queues", "queues-data"])
     ap.add_argument("--db", required=True)
+    ap.add_argument("--config", help="hall configuration file (queues, queues-data)")
     ap.add_argument("--case")
     ap.add_argument("--lang", default="zh")
     args = ap.parse_args()
+    if args.shot == "queues-data":
+        queues_data(args.db, Path(args.config))
+        return 0
 
     app = QApplication(sys.argv[:1])
     install_translators(app, args.lang)
     readable_font(app)
-    ctx = open_context(args.db)
+    ctx = open_context(args.db, Path(args.config) if args.config else None)
     settings = state.open_settings()  # the user config folder (set RECEPTION_CONFIG_DIR to keep it apart)
     settings.setValue(state.CLERK, "李晓梅")
     desk = Desk(ctx, settings, lang=args.lang)
@@ -89,6 +159,9 @@ def main() -> int:
         window.show()
         if args.shot == "cases":
             window.show_page("cases")
+        elif args.shot == "queues":
+            page = window.show_page("queues")
+            QTimer.singleShot(1500, lambda: page.dead_table.setFocus())
         else:
             from ui.intake.form import IntakePage
 

@@ -4,59 +4,59 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="577"/>
+        <location filename="../../ui/cases/detail.py" line="589"/>
         <source>录入部门答复</source>
         <translation>Record department answer</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="585"/>
+        <location filename="../../ui/cases/detail.py" line="597"/>
         <source>{0}（{1}，{2}）</source>
         <translation>{0} ({1}, {2})</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="588"/>
+        <location filename="../../ui/cases/detail.py" line="600"/>
         <source>部门(&amp;D)：</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="592"/>
+        <location filename="../../ui/cases/detail.py" line="604"/>
         <source>答复类型(&amp;K)：</source>
         <translation>&amp;Kind of answer:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="596"/>
-        <location filename="../../ui/cases/detail.py" line="613"/>
-        <location filename="../../ui/cases/detail.py" line="618"/>
+        <location filename="../../ui/cases/detail.py" line="608"/>
+        <location filename="../../ui/cases/detail.py" line="625"/>
+        <location filename="../../ui/cases/detail.py" line="630"/>
         <source>说明(&amp;T)：</source>
         <translation>No&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="599"/>
+        <location filename="../../ui/cases/detail.py" line="611"/>
         <source>部门受理后给出的案号，如（2025）乌人社监字第12号</source>
         <translation>e.g. (2025) 乌人社监字第12号</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="600"/>
+        <location filename="../../ui/cases/detail.py" line="612"/>
         <source>部门案号(&amp;N)：</source>
         <translation>Department case &amp;no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="606"/>
+        <location filename="../../ui/cases/detail.py" line="618"/>
         <source>答复日期(&amp;O)：</source>
         <translation>Answered &amp;on:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="614"/>
+        <location filename="../../ui/cases/detail.py" line="626"/>
         <source>退回理由(&amp;T)：</source>
         <translation>Reason for re&amp;turn:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="615"/>
+        <location filename="../../ui/cases/detail.py" line="627"/>
         <source>办理进展(&amp;T)：</source>
         <translation>Progress no&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="616"/>
+        <location filename="../../ui/cases/detail.py" line="628"/>
         <source>办理结果(&amp;T)：</source>
         <translation>Resul&amp;t:</translation>
     </message>
@@ -106,316 +106,404 @@ The details are in the log: {2}</translation>
 <context>
     <name>CaseDetailDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="151"/>
+        <location filename="../../ui/cases/detail.py" line="162"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="151"/>
+        <location filename="../../ui/cases/detail.py" line="162"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="187"/>
+        <location filename="../../ui/cases/detail.py" line="198"/>
         <source>受理信息</source>
         <translation>Intake details</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="188"/>
+        <location filename="../../ui/cases/detail.py" line="199"/>
         <source>案件编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="189"/>
-        <location filename="../../ui/cases/detail.py" line="759"/>
+        <location filename="../../ui/cases/detail.py" line="200"/>
+        <location filename="../../ui/cases/detail.py" line="773"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="194"/>
+        <location filename="../../ui/cases/detail.py" line="205"/>
         <source>工作站</source>
         <translation>Workstation</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="195"/>
+        <location filename="../../ui/cases/detail.py" line="206"/>
         <source>登记时间</source>
         <translation>Registered at</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="239"/>
+        <location filename="../../ui/cases/detail.py" line="250"/>
         <source>事项</source>
         <translation>Matter</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="292"/>
+        <location filename="../../ui/cases/detail.py" line="303"/>
         <source>原件</source>
         <translation>original</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="292"/>
+        <location filename="../../ui/cases/detail.py" line="303"/>
         <source>复印件</source>
         <translation>copy</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="295"/>
+        <location filename="../../ui/cases/detail.py" line="306"/>
         <source>{n} 页</source>
         <translation>pages: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="297"/>
+        <location filename="../../ui/cases/detail.py" line="308"/>
         <source>{n} 份</source>
         <translation>copies: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="299"/>
+        <location filename="../../ui/cases/detail.py" line="310"/>
         <source>已退还</source>
         <translation>returned</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="302"/>
-        <location filename="../../ui/cases/detail.py" line="336"/>
+        <location filename="../../ui/cases/detail.py" line="313"/>
+        <location filename="../../ui/cases/detail.py" line="347"/>
         <source>{0}（{1}）</source>
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="326"/>
+        <location filename="../../ui/cases/detail.py" line="337"/>
         <source>分流</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="329"/>
+        <location filename="../../ui/cases/detail.py" line="340"/>
         <source>承办站点</source>
         <translation>Handling office</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="331"/>
+        <location filename="../../ui/cases/detail.py" line="342"/>
         <source>协办部门</source>
         <translation>Assisting departments</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="340"/>
+        <location filename="../../ui/cases/detail.py" line="351"/>
         <source>分流规则</source>
         <translation>Routing rule</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="341"/>
+        <location filename="../../ui/cases/detail.py" line="352"/>
         <source>依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="343"/>
+        <location filename="../../ui/cases/detail.py" line="354"/>
         <source>改派理由</source>
         <translation>Reason for reassignment</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="346"/>
+        <location filename="../../ui/cases/detail.py" line="357"/>
         <source>规则建议</source>
         <translation>Suggested by the rules</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="352"/>
+        <location filename="../../ui/cases/detail.py" line="363"/>
         <source>法定期限</source>
         <translation>Statutory deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="355"/>
+        <location filename="../../ui/cases/detail.py" line="366"/>
         <source>{start} 起，{due} 届满</source>
         <translation>from {start}, due {due}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="358"/>
+        <location filename="../../ui/cases/detail.py" line="369"/>
         <source>（{0}）</source>
         <translation> ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="360"/>
+        <location filename="../../ui/cases/detail.py" line="371"/>
         <source>；节假日顺延，原 {date}</source>
         <translation>; moved past holidays, originally {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="362"/>
+        <location filename="../../ui/cases/detail.py" line="373"/>
         <source>；节假日安排未载入，仅按周末推算</source>
         <translation>; holidays not loaded, counted on weekends only</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="378"/>
+        <location filename="../../ui/cases/detail.py" line="389"/>
         <source>办结</source>
         <translation>Closure</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="379"/>
+        <location filename="../../ui/cases/detail.py" line="390"/>
         <source>办结时间</source>
         <translation>Closed at</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="689"/>
+        <location filename="../../ui/cases/detail.py" line="703"/>
         <source>案件 {case_no}</source>
         <translation>Case {case_no}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="710"/>
+        <location filename="../../ui/cases/detail.py" line="724"/>
         <source>可选中复制</source>
         <translation>Select to copy</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="712"/>
+        <location filename="../../ui/cases/detail.py" line="726"/>
         <source>复制编号(&amp;C)</source>
         <translation>&amp;Copy number</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="740"/>
+        <location filename="../../ui/cases/detail.py" line="754"/>
         <source>案件信息</source>
         <translation>Case details</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="743"/>
+        <location filename="../../ui/cases/detail.py" line="757"/>
+        <location filename="../../ui/cases/detail.py" line="821"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="743"/>
+        <location filename="../../ui/cases/detail.py" line="757"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="743"/>
+        <location filename="../../ui/cases/detail.py" line="757"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="743"/>
+        <location filename="../../ui/cases/detail.py" line="757"/>
         <source>内容</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="753"/>
+        <location filename="../../ui/cases/detail.py" line="767"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="757"/>
+        <location filename="../../ui/cases/detail.py" line="771"/>
+        <location filename="../../ui/cases/detail.py" line="822"/>
         <source>部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="758"/>
+        <location filename="../../ui/cases/detail.py" line="772"/>
+        <location filename="../../ui/cases/detail.py" line="823"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="760"/>
+        <location filename="../../ui/cases/detail.py" line="774"/>
         <source>部门案号</source>
         <translation>Dept. case no.</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="761"/>
+        <location filename="../../ui/cases/detail.py" line="775"/>
         <source>办理结果 / 退回理由</source>
         <translation>Result / reason for return</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="762"/>
+        <location filename="../../ui/cases/detail.py" line="776"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="771"/>
+        <location filename="../../ui/cases/detail.py" line="799"/>
+        <source>重新推送(&amp;U)</source>
+        <translation>Retry p&amp;ush</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="800"/>
+        <source>把选中的推送失败的转办重新放回推送队列（原转办编号）</source>
+        <translation>Put the selected failed transfer back in the push queue (same transfer ID)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="802"/>
+        <source>改派(&amp;G)…</source>
+        <translation>Re-r&amp;oute…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="803"/>
+        <source>选中的推送失败的转办改由另一个部门办理，须写明理由</source>
+        <translation>Send the selected failed transfer to another department instead, with a reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="809"/>
         <source>转办</source>
         <translation>Transfers</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="775"/>
+        <location filename="../../ui/cases/detail.py" line="824"/>
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="825"/>
+        <source>HTTP 状态</source>
+        <translation>HTTP status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="826"/>
+        <source>用时</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="827"/>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="840"/>
+        <source>推送记录</source>
+        <translation>Push attempts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="844"/>
         <source>重打回执(&amp;P)</source>
         <translation>Re&amp;print receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="776"/>
+        <location filename="../../ui/cases/detail.py" line="845"/>
         <source>预览并补打受理回执（Ctrl+P）</source>
         <translation>Preview and reprint the intake receipt (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="779"/>
+        <location filename="../../ui/cases/detail.py" line="848"/>
         <source>添加备注(&amp;N)</source>
         <translation>Add &amp;note</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="781"/>
+        <location filename="../../ui/cases/detail.py" line="850"/>
         <source>录入部门答复(&amp;A)</source>
         <translation>Record department &amp;answer</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="783"/>
+        <location filename="../../ui/cases/detail.py" line="852"/>
         <source>办结(&amp;E)</source>
         <translation>Clos&amp;e case</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="785"/>
+        <location filename="../../ui/cases/detail.py" line="854"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="786"/>
+        <location filename="../../ui/cases/detail.py" line="855"/>
         <source>重新读取案件（F5）</source>
         <translation>Reload the case (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="789"/>
+        <location filename="../../ui/cases/detail.py" line="858"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="790"/>
+        <location filename="../../ui/cases/detail.py" line="859"/>
         <source>关闭（Esc）</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="823"/>
+        <location filename="../../ui/cases/detail.py" line="898"/>
         <source>正在读取……</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="858"/>
+        <location filename="../../ui/cases/detail.py" line="934"/>
         <source>读取案件失败：{error}</source>
         <translation>Could not load the case: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="891"/>
+        <location filename="../../ui/cases/detail.py" line="967"/>
         <source>{window_label}：{window}&#x3000;{received_label}：{received}</source>
         <translation>{window_label}: {window}    {received_label}: {received}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="900"/>
+        <location filename="../../ui/cases/detail.py" line="976"/>
         <source>风险：{level}</source>
         <translation>Risk: {level}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="905"/>
+        <location filename="../../ui/cases/detail.py" line="981"/>
         <source>风险：未评估</source>
         <translation>Risk: not assessed</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="910"/>
+        <location filename="../../ui/cases/detail.py" line="986"/>
         <source>已于 {date} 办结：{outcome}，回访{satisfaction}</source>
         <translation>Closed on {date}: {outcome}; follow-up: {satisfaction}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="920"/>
+        <location filename="../../ui/cases/detail.py" line="996"/>
         <source>无未到期的法定期限</source>
         <translation>No pending statutory deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="926"/>
+        <location filename="../../ui/cases/detail.py" line="1002"/>
         <source>下一期限：{label} {due}（已逾期 {n} 天）</source>
         <translation>Next deadline: {label} {due} ({n} day(s) overdue)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="932"/>
+        <location filename="../../ui/cases/detail.py" line="1008"/>
         <source>下一期限：{label} {due}（今天到期）</source>
         <translation>Next deadline: {label} {due} (due today)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="935"/>
+        <location filename="../../ui/cases/detail.py" line="1011"/>
         <source>下一期限：{label} {due}（还有 {n} 天）</source>
         <translation>Next deadline: {label} {due} ({n} day(s) left)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="1055"/>
+        <source>推送失败：{0}</source>
+        <translation>Push failed: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="1072"/>
+        <source>推送失败：可重新推送或改派</source>
+        <translation>Push failed: retry it or re-route it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="1128"/>
+        <source>重新推送</source>
+        <translation>Retry push</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="1129"/>
+        <source>改派…</source>
+        <translation>Re-route…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="1140"/>
+        <source>共 {0} 次推送，其中 {1} 次未送达（最新的在最上面）</source>
+        <translation>{0} push attempt(s), {1} not delivered (newest first)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="1143"/>
+        <source>尚无推送记录：转办等待推送，或部门未配置推送方式（凭转办单转办）。</source>
+        <translation>No push attempts yet: the transfers are waiting to be pushed, or their departments have no transport (they get the printed transfer slip).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="1152"/>
+        <source>{0} 毫秒</source>
+        <translation>{0} ms</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="1159"/>
+        <source>转办编号：{0}</source>
+        <translation>Transfer ID: {0}</translation>
     </message>
 </context>
 <context>
@@ -584,33 +672,33 @@ The details are in the log: {2}</translation>
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="637"/>
+        <location filename="../../ui/cases/detail.py" line="649"/>
         <source>办结案件</source>
         <translation>Close case</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="642"/>
-        <location filename="../../ui/cases/detail.py" line="648"/>
+        <location filename="../../ui/cases/detail.py" line="654"/>
+        <location filename="../../ui/cases/detail.py" line="660"/>
         <source>请选择</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="644"/>
+        <location filename="../../ui/cases/detail.py" line="656"/>
         <source>办结结果(&amp;O)：</source>
         <translation>&amp;Outcome:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="650"/>
+        <location filename="../../ui/cases/detail.py" line="662"/>
         <source>回访满意度(&amp;S)：</source>
         <translation>&amp;Satisfaction:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="654"/>
+        <location filename="../../ui/cases/detail.py" line="666"/>
         <source>备注(&amp;T)：</source>
         <translation>No&amp;te:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="655"/>
+        <location filename="../../ui/cases/detail.py" line="667"/>
         <source>办结</source>
         <translation>Close case</translation>
     </message>
@@ -910,6 +998,45 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
     </message>
 </context>
 <context>
+    <name>DeadLetterActions</name>
+    <message>
+        <location filename="../../ui/reroute.py" line="289"/>
+        <location filename="../../ui/reroute.py" line="298"/>
+        <source>重新推送</source>
+        <translation>Retry push</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="291"/>
+        <source>把案件 {case_no} 转给{department}的转办重新放回推送队列？</source>
+        <translation>Put the transfer of case {case_no} to {department} back in the push queue?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="296"/>
+        <source>将使用原转办编号重新推送，部门不会收到重复的转办。如部门拒收的原因未解决，请改派。</source>
+        <translation>It is pushed again with the same transfer ID, so the department never gets it twice. If what the department refused is not fixed, re-route it instead.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="299"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="319"/>
+        <source>已重新排队：案件 {case_no} → {department}</source>
+        <translation>Queued again: case {case_no} → {department}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="332"/>
+        <source>出现意外错误，未重新推送：{error}</source>
+        <translation>Unexpected error, not queued again: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="352"/>
+        <source>已改派：案件 {case_no} 改由{department}办理</source>
+        <translation>Re-routed: case {case_no} now goes to {department}</translation>
+    </message>
+</context>
+<context>
     <name>ErrorDialog</name>
     <message>
         <location filename="../../ui/errors.py" line="58"/>
@@ -964,18 +1091,18 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>IntakeForm</name>
     <message>
-        <location filename="../../ui/intake/fields.py" line="281"/>
+        <location filename="../../ui/intake/fields.py" line="280"/>
         <source>年-月-日，如 2025-03-03</source>
         <extracomment>Stylesheet of the page: calm grey frames; a red or amber frame when a field has a message.</extracomment>
         <translation>YYYY-MM-DD, e.g. 2025-03-03</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/fields.py" line="315"/>
+        <location filename="../../ui/intake/fields.py" line="314"/>
         <source>请输入整数</source>
         <translation>Enter a whole number</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/fields.py" line="315"/>
+        <location filename="../../ui/intake/fields.py" line="314"/>
         <source>请输入数字</source>
         <translation>Enter a number</translation>
     </message>
@@ -1291,202 +1418,202 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <translation>(no sub-category)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/repeat.py" line="43"/>
+        <location filename="../../ui/intake/repeat.py" line="44"/>
         <source>删除</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="151"/>
+        <location filename="../../ui/intake/sections.py" line="174"/>
         <source>一、受理信息</source>
         <translation>1. Intake details</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="192"/>
+        <location filename="../../ui/intake/sections.py" line="215"/>
         <source>二、申请人</source>
         <translation>2. Applicants</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="200"/>
+        <location filename="../../ui/intake/sections.py" line="223"/>
         <source>申请人 {n}</source>
         <translation>Applicant {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="201"/>
+        <location filename="../../ui/intake/sections.py" line="224"/>
         <source>添加申请人</source>
         <translation>Add applicant</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="241"/>
+        <location filename="../../ui/intake/sections.py" line="264"/>
         <source>三、代理人</source>
         <translation>3. Agent</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="243"/>
+        <location filename="../../ui/intake/sections.py" line="266"/>
         <source>有代理人或代表人</source>
         <translation>Has an agent or representative</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="255"/>
+        <location filename="../../ui/intake/sections.py" line="278"/>
         <source>已收到授权委托书</source>
         <translation>Power of attorney received</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="311"/>
+        <location filename="../../ui/intake/sections.py" line="334"/>
         <source>四、集体访</source>
         <translation>4. Group visit</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="315"/>
+        <location filename="../../ui/intake/sections.py" line="338"/>
         <source>集体访（多人同来反映同一事项）</source>
         <translation>Group visit (several people raising the same matter)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="318"/>
+        <location filename="../../ui/intake/sections.py" line="341"/>
         <source>{threshold} 人及以上的集体访须推选 1 至 {limit} 名代表（信访工作条例第二十条）</source>
         <translation>Group visits of {threshold} or more people must choose 1 to {limit} representatives (Regulations on Petition Work, Art. 20)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="330"/>
+        <location filename="../../ui/intake/sections.py" line="353"/>
         <source>代表 {n}</source>
         <translation>Representative {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="331"/>
+        <location filename="../../ui/intake/sections.py" line="354"/>
         <source>添加代表</source>
         <translation>Add representative</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="334"/>
+        <location filename="../../ui/intake/sections.py" line="357"/>
         <source>已达上限 {limit} 名</source>
         <translation>Limit of {limit} reached</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="343"/>
+        <location filename="../../ui/intake/sections.py" line="366"/>
         <source>参与人员 {n}</source>
         <translation>Participant {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="344"/>
+        <location filename="../../ui/intake/sections.py" line="367"/>
         <source>添加参与人员</source>
         <translation>Add participant</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="414"/>
+        <location filename="../../ui/intake/sections.py" line="437"/>
         <source>五、被申请人/对方当事人</source>
         <translation>5. Respondents / counter-parties</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="420"/>
+        <location filename="../../ui/intake/sections.py" line="443"/>
         <source>对方当事人 {n}</source>
         <translation>Counter-party {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="421"/>
+        <location filename="../../ui/intake/sections.py" line="444"/>
         <source>添加对方当事人</source>
         <translation>Add counter-party</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="455"/>
+        <location filename="../../ui/intake/sections.py" line="460"/>
         <source>六、反映事项</source>
         <translation>6. Matter raised</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="470"/>
+        <location filename="../../ui/intake/sections.py" line="475"/>
         <source>每行写一项诉求</source>
         <translation>One request per line</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="472"/>
+        <location filename="../../ui/intake/sections.py" line="477"/>
         <source>元</source>
         <translation>CNY</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="521"/>
+        <location filename="../../ui/intake/sections.py" line="526"/>
         <source>已终结</source>
         <translation>Final</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="573"/>
+        <location filename="../../ui/intake/sections.py" line="578"/>
         <source>七、既往处理情况</source>
         <translation>7. Prior handling</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="579"/>
+        <location filename="../../ui/intake/sections.py" line="584"/>
         <source>处理情况 {n}</source>
         <translation>Prior handling {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="580"/>
+        <location filename="../../ui/intake/sections.py" line="585"/>
         <source>添加既往处理</source>
         <translation>Add prior handling</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="610"/>
+        <location filename="../../ui/intake/sections.py" line="600"/>
         <source>八、法律援助申请事项</source>
         <translation>8. Legal aid application</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="620"/>
+        <location filename="../../ui/intake/sections.py" line="610"/>
         <source>元/月</source>
         <translation>CNY/month</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="653"/>
+        <location filename="../../ui/intake/sections.py" line="643"/>
         <source>材料名称</source>
         <translation>Document name</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="656"/>
+        <location filename="../../ui/intake/sections.py" line="646"/>
         <source>原件</source>
         <translation>Original</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="656"/>
+        <location filename="../../ui/intake/sections.py" line="646"/>
         <source>复印件</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="660"/>
+        <location filename="../../ui/intake/sections.py" line="650"/>
         <source>原件/复印件</source>
         <translation>Original/copy</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="663"/>
+        <location filename="../../ui/intake/sections.py" line="653"/>
         <source>已退还当事人</source>
         <translation>Returned to the party</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="706"/>
+        <location filename="../../ui/intake/sections.py" line="696"/>
         <source>九、收到材料</source>
         <translation>9. Materials received</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="712"/>
+        <location filename="../../ui/intake/sections.py" line="702"/>
         <source>材料 {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="713"/>
+        <location filename="../../ui/intake/sections.py" line="703"/>
         <source>添加材料</source>
         <translation>Add document</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="747"/>
+        <location filename="../../ui/intake/sections.py" line="719"/>
         <source>十、风险研判</source>
         <translation>10. Risk assessment</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="778"/>
+        <location filename="../../ui/intake/sections.py" line="750"/>
         <source>十一、处置</source>
         <translation>11. Disposal</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="781"/>
+        <location filename="../../ui/intake/sections.py" line="753"/>
         <source>当场答复/化解，不再转办</source>
         <translation>Answered/resolved on the spot, no transfer</translation>
     </message>
     <message>
-        <location filename="../../ui/intake/sections.py" line="788"/>
+        <location filename="../../ui/intake/sections.py" line="760"/>
         <source>已告知个人信息处理规则，当事人同意</source>
         <translation>Told how personal data is handled; the party consents</translation>
     </message>
@@ -1494,99 +1621,119 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="57"/>
+        <location filename="../../ui/main_window.py" line="58"/>
         <source>受理登记</source>
         <extracomment>source text (Chinese), translated in the context &quot;MainWindow&quot; ``&quot;module:Class&quot;`` imported on first use, or a callable ``(desk, parent) -&gt; QWidget`` build at start instead of on the first visit</extracomment>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="58"/>
+        <location filename="../../ui/main_window.py" line="59"/>
         <source>案件查询</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="59"/>
+        <location filename="../../ui/main_window.py" line="60"/>
         <source>推送状态</source>
         <translation>Department queues</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="60"/>
+        <location filename="../../ui/main_window.py" line="61"/>
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="61"/>
+        <location filename="../../ui/main_window.py" line="62"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99"/>
+        <location filename="../../ui/main_window.py" line="100"/>
         <source>一站式受理台 — {0}</source>
         <extracomment>the case dialog: ``&quot;module:Class&quot;`` or a callable ``(desk, case_no, parent) -&gt; QDialog``</extracomment>
         <translation>One-stop reception desk — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>数据库：{0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>待推送：…</source>
         <translation>Waiting to push: …</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>部门队列：…</source>
         <translation>Department queues: …</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>待推送：{0}</source>
         <translation>Waiting to push: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>（失败 {0}）</source>
         <translation> ({0} failed)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>{0} 件案件的 {1} 条转办尚未送达部门；{2} 条推送失败，需要人工处理</source>
         <translation>{1} transfer(s) of {0} case(s) not yet delivered; {2} failed and need attention</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>部门队列：未配置推送地址</source>
         <translation>Department queues: no transport configured</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="315"/>
         <source>各部门均未在本厅配置文件中配置推送方式，转办保存在待推送队列中，不会自动送达。</source>
         <translation>No department has a transport in the hall configuration: transfers stay in the outbox and are not delivered automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
-        <source>部门队列：{0} 个部门推送失败</source>
-        <translation>Department queues: pushing failed for {0} department(s)</translation>
+        <location filename="../../ui/main_window.py" line="320"/>
+        <source>部门队列：已配置 {0} 个，均为纸质转办</source>
+        <translation>Department queues: {0} configured, all on paper</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
-        <source>部门队列：已配置 {0} 个，连通情况未检测</source>
-        <translation>Department queues: {0} configured, reachability not checked</translation>
+        <location filename="../../ui/main_window.py" line="322"/>
+        <source>这些部门凭打印的转办单转办，答复须手工录入；不自动推送。</source>
+        <translation>These departments get the printed transfer slip and their answers are recorded by hand; nothing is pushed.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
-        <source>尚未向部门推送，无法判断是否连通。</source>
-        <translation>Nothing has been pushed yet, so reachability is unknown.</translation>
+        <location filename="../../ui/main_window.py" line="326"/>
+        <source>{0}：{1}</source>
+        <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312"/>
+        <location filename="../../ui/main_window.py" line="337"/>
+        <source>部门队列：{0} 个部门推送失败 — {1}</source>
+        <translation>Department queues: pushing failed for {0} department(s) — {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="343"/>
+        <source>部门队列：{0} 个部门均已送达 — {1}</source>
+        <translation>Department queues: all {0} departments reached — {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="348"/>
+        <source>部门队列：已配置 {0} 个 — 尚未推送</source>
+        <translation>Department queues: {0} configured — not pushed yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="351"/>
+        <source>部门队列：{0} 个部门尚未推送 — {1}</source>
+        <translation>Department queues: {0} department(s) not pushed yet — {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>待推送：无法读取</source>
         <translation>Waiting to push: unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="359"/>
         <source>读取数据库失败：{0}</source>
         <translation>Reading the database failed: {0}</translation>
     </message>
@@ -1594,17 +1741,17 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="561"/>
+        <location filename="../../ui/cases/detail.py" line="573"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="564"/>
+        <location filename="../../ui/cases/detail.py" line="576"/>
         <source>例如：申请人来电询问进展，已告知正在办理</source>
         <translation>e.g. The applicant phoned about progress; told the case is in hand</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="565"/>
+        <location filename="../../ui/cases/detail.py" line="577"/>
         <source>备注(&amp;T)：</source>
         <translation>No&amp;te:</translation>
     </message>
@@ -1612,89 +1759,236 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>QueuesPage</name>
     <message>
-        <location filename="../../ui/queues.py" line="42"/>
+        <location filename="../../ui/queues.py" line="67"/>
+        <source>尚未推送</source>
+        <translation>Not pushed yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="70"/>
+        <source>最近一次推送失败：{0}</source>
+        <translation>Last push failed: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="73"/>
+        <source>最近一次推送于 {0} 送达，部门正在接收</source>
+        <translation>Last push delivered at {0}, the department is still receiving it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="74"/>
+        <source>最近一次推送于 {0} 送达</source>
+        <translation>Last push delivered at {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="102"/>
         <source>推送状态</source>
         <translation>Department queues</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="50"/>
+        <location filename="../../ui/queues.py" line="110"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="51"/>
+        <location filename="../../ui/queues.py" line="111"/>
         <source>重新读取各部门队列（F5）</source>
         <translation>Read the department queues again (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="59"/>
+        <location filename="../../ui/queues.py" line="119"/>
+        <location filename="../../ui/queues.py" line="169"/>
         <source>部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="60"/>
+        <location filename="../../ui/queues.py" line="120"/>
         <source>推送方式</source>
         <translation>Transport</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="61"/>
+        <location filename="../../ui/queues.py" line="121"/>
+        <location filename="../../ui/queues.py" line="173"/>
+        <source>最近一次推送</source>
+        <translation>Last push</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="122"/>
         <source>待推送</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="62"/>
+        <location filename="../../ui/queues.py" line="123"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="63"/>
+        <location filename="../../ui/queues.py" line="124"/>
         <source>已送达</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="64"/>
+        <location filename="../../ui/queues.py" line="125"/>
         <source>转办状态</source>
         <translation>Transfers by status</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="65"/>
+        <location filename="../../ui/queues.py" line="126"/>
         <source>最早待推送</source>
         <translation>Oldest waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="66"/>
+        <location filename="../../ui/queues.py" line="127"/>
         <source>最近错误</source>
         <translation>Last error</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="122"/>
+        <location filename="../../ui/queues.py" line="149"/>
+        <source>推送失败</source>
+        <translation>Failed pushes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="158"/>
+        <source>部门(&amp;B)：</source>
+        <translation>&amp;Department:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="168"/>
+        <source>案件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="170"/>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="171"/>
+        <source>推送失败原因</source>
+        <translation>Why it failed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="172"/>
+        <source>尝试次数</source>
+        <translation>Attempts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="199"/>
+        <source>重新推送(&amp;R)</source>
+        <translation>&amp;Retry push</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="200"/>
+        <source>把选中的转办重新放回推送队列（原转办编号，部门不会重复收到）</source>
+        <translation>Put the selected transfer back in the push queue (same transfer ID: the department never gets it twice)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="202"/>
+        <source>改派(&amp;T)…</source>
+        <translation>Re-rou&amp;te…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="203"/>
+        <source>改由本厅配置中的另一个部门办理，须写明理由</source>
+        <translation>Send it to another department of the hall configuration instead, with a reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="205"/>
+        <source>打开案件(&amp;O)</source>
+        <translation>&amp;Open case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="206"/>
+        <source>打开选中转办所属的案件（Enter）</source>
+        <translation>Open the case of the selected transfer (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="287"/>
         <source>无法读取部门队列：{0}</source>
         <translation>Cannot read the department queues: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="134"/>
+        <location filename="../../ui/queues.py" line="311"/>
         <source>待推送 {0} 条，失败 {1} 条；{2} 个部门中 {3} 个已配置推送方式。</source>
         <translation>{0} waiting, {1} failed; {3} of {2} departments have a transport configured.</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="141"/>
+        <location filename="../../ui/queues.py" line="318"/>
         <source>各部门均未配置推送地址：转办已保存在待推送队列中，不会自动送达。请在本厅配置文件的 [department.transport] 中配置后再启用推送。</source>
         <translation>No department has a transport configured: transfers are kept in the outbox and are not delivered automatically. Configure [department.transport] in the hall configuration file to enable pushing.</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="146"/>
+        <location filename="../../ui/queues.py" line="323"/>
         <source>连通情况以最近一次推送的结果为准；尚未推送的部门无法判断是否连通。</source>
         <translation>Reachability is known only from the last push; for departments not pushed to yet it is unknown.</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="150"/>
+        <location filename="../../ui/queues.py" line="329"/>
         <source>{0}（已不在配置中）</source>
         <translation>{0} (no longer configured)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="156"/>
+        <location filename="../../ui/queues.py" line="336"/>
         <source>未配置</source>
         <translation>not configured</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="373"/>
+        <source>时间：{0}</source>
+        <translation>Time: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="374"/>
+        <source>结果：{0}</source>
+        <translation>Outcome: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="377"/>
+        <source>HTTP 状态：{0}</source>
+        <translation>HTTP status: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="379"/>
+        <source>错误：{0}</source>
+        <translation>Error: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="381"/>
+        <source>未能连通该部门</source>
+        <translation>The department could not be reached</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="383"/>
+        <source>部门系统已应答，但拒收</source>
+        <translation>The department&apos;s system answered, but refused it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="407"/>
+        <source>全部部门（{0}）</source>
+        <translation>All departments ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="410"/>
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="436"/>
+        <source>没有推送失败的转办</source>
+        <translation>No failed pushes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="438"/>
+        <source>共 {0} 条，需要人工处理</source>
+        <translation>{0} in all, waiting for a person</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="440"/>
+        <source>{0} 条（全部部门共 {1} 条）</source>
+        <translation>{0} ({1} for all departments)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queues.py" line="463"/>
+        <source>转办编号：{0}</source>
+        <translation>Transfer ID: {0}</translation>
     </message>
 </context>
 <context>
@@ -1850,6 +2144,74 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
     </message>
 </context>
 <context>
+    <name>RerouteDialog</name>
+    <message>
+        <location filename="../../ui/reroute.py" line="86"/>
+        <source>改派 — 案件 {0}</source>
+        <translation>Re-route — case {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="91"/>
+        <source>{department}（{role}）</source>
+        <translation>{department} ({role})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="95"/>
+        <source>现转办部门：{0}</source>
+        <translation>Transferred to: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="99"/>
+        <source>推送失败原因：{0}</source>
+        <translation>Why the push failed: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="112"/>
+        <source>请选择部门</source>
+        <translation>Choose a department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="114"/>
+        <source>改派到(&amp;D)：</source>
+        <translation>Re-route &amp;to:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="118"/>
+        <source>例如：该部门系统拒收，经与司法局沟通改由其办理</source>
+        <translation>e.g. the department&apos;s system refuses it; agreed with the justice bureau that it takes the case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="119"/>
+        <source>改派理由(&amp;R)：</source>
+        <translation>&amp;Reason:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="128"/>
+        <source>改派</source>
+        <translation>Re-route</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="129"/>
+        <source>改派（Ctrl+Enter）</source>
+        <translation>Re-route (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="130"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="191"/>
+        <source>请选择改派的部门</source>
+        <translation>choose the department to re-route to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="257"/>
+        <source>出现意外错误，未改派：{error}</source>
+        <translation>Unexpected error, not re-routed: {error}</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <location filename="../../ui/settings_page.py" line="46"/>
@@ -1980,27 +2342,27 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>_ActionDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="427"/>
+        <location filename="../../ui/cases/detail.py" line="438"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="428"/>
+        <location filename="../../ui/cases/detail.py" line="439"/>
         <source>保存（Ctrl+Enter）</source>
         <translation>Save (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="429"/>
+        <location filename="../../ui/cases/detail.py" line="440"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="546"/>
+        <location filename="../../ui/cases/detail.py" line="558"/>
         <source>（已重新读取案件）</source>
         <translation> (case reloaded)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="552"/>
+        <location filename="../../ui/cases/detail.py" line="564"/>
         <source>出现意外错误，未保存：{error}</source>
         <translation>Unexpected error; nothing saved: {error}</translation>
     </message>

@@ -6,7 +6,9 @@
 - a header: the case number (selectable, with a copy button), status, window, risk, the next open
   deadline (overdue in red), or how the case was closed;
 - tabs 案件信息 (every field the clerk recorded, in full — this is the clerk's own view, nothing masked),
-  时间线 (events and receipt prints, oldest first), 转办 (departments, role, status, their case numbers);
+  时间线 (events and receipt prints, oldest first), 转办 (departments, role, status, their case numbers;
+  on a dead letter — a transfer the dispatcher gave up on — 重新推送 and 改派, through ``ui.reroute``),
+  推送记录 (every push attempt of the case's transfers, newest first: ``reception.dispatch.history``);
 - actions: 重打回执 (the receipt preview, recorded as 补打 when printed), 添加备注, 录入部门答复, 办结.
   Each action is a small window-modal dialog; the core checks the input and a problem is shown next to
   its field with nothing written. After each action the case reloads and ``desk.case_changed`` fires.
@@ -86,6 +88,14 @@ def load_case(ctx, case_no: str) -> tuple[dict, Any]:
 
     doc = case_document(ctx, case_no)
     return doc, case_tracking(ctx, doc["case_no"])
+
+
+def load_case_view(ctx, case_no: str) -> tuple[dict, Any, list]:
+    """What the dialog shows: the case document, where it stands, and its push attempts (newest first)."""
+    from reception.dispatch.history import case_attempts
+
+    doc, info = load_case(ctx, case_no)
+    return doc, info, case_attempts(ctx, doc["case_no"])
 
 
 def tracking_call(name: str, ctx, case_no: str, **kwargs: Any):
@@ -681,6 +691,8 @@ class CaseDetailDialog(QDialog):
         self.case_no = case_no.strip().upper()
         self.doc: dict | None = None
         self.info: Any = None  # reception.tracking.CaseTracking
+        self.attempts: list = []  # reception.dispatch.history.PushAttempt, newest first
+        self.dead_actions = None  # ui.reroute.DeadLetterActions, made on first use
         self._task = None
         self._closed = False
         self.note_dialog: NoteDialog | None = None
@@ -770,7 +782,62 @@ class CaseDetailDialog(QDialog):
         self.transfer_table.horizontalHeader().setStretchLastSection(False)
         self.transfer_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.transfer_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.tabs.addTab(self.transfer_table, self.tr("转办"))
+        self.transfer_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.transfer_table.setTabKeyNavigation(False)
+        self.transfer_table.itemSelectionChanged.connect(self._update_transfer_actions)
+        self.transfer_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.transfer_table.customContextMenuRequested.connect(self._transfer_menu)
+        transfers_page = QWidget()
+        tp = QVBoxLayout(transfers_page)
+        tp.setContentsMargins(0, 0, 0, 0)
+        tp.addWidget(self.transfer_table, 1)
+        transfer_actions = QHBoxLayout()
+        self.transfer_message = QLabel()
+        self.transfer_message.setWordWrap(True)
+        self.transfer_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        transfer_actions.addWidget(self.transfer_message, 1)
+        self.retry_transfer_button = QPushButton(self.tr("重新推送(&U)"))
+        self.retry_transfer_button.setToolTip(self.tr("把选中的推送失败的转办重新放回推送队列（原转办编号）"))
+        self.retry_transfer_button.clicked.connect(lambda: self.retry_transfer())
+        self.reroute_transfer_button = QPushButton(self.tr("改派(&G)…"))
+        self.reroute_transfer_button.setToolTip(self.tr("选中的推送失败的转办改由另一个部门办理，须写明理由"))
+        self.reroute_transfer_button.clicked.connect(lambda: self.reroute_transfer())
+        for b in (self.retry_transfer_button, self.reroute_transfer_button):
+            b.setAutoDefault(False)
+            transfer_actions.addWidget(b)
+        tp.addLayout(transfer_actions)
+        self.tabs.addTab(transfers_page, self.tr("转办"))
+
+        attempts_page = QWidget()
+        ap = QVBoxLayout(attempts_page)
+        ap.setContentsMargins(0, 0, 0, 0)
+        self.attempts_hint = QLabel()
+        self.attempts_hint.setWordWrap(True)
+        self.attempts_hint.setStyleSheet("QLabel { color: #605e5c; padding: 4px; }")
+        ap.addWidget(self.attempts_hint)
+        self.attempts_table = QTableWidget(0, 7)
+        self.attempts_table.setHorizontalHeaderLabels(
+            [
+                self.tr("时间"),
+                self.tr("部门"),
+                self.tr("角色"),
+                self.tr("结果"),
+                self.tr("HTTP 状态"),
+                self.tr("用时"),
+                self.tr("错误"),
+            ]
+        )
+        self.attempts_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.attempts_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.attempts_table.setTabKeyNavigation(False)
+        self.attempts_table.setAlternatingRowColors(True)
+        self.attempts_table.verticalHeader().setVisible(False)
+        self.attempts_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.attempts_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.attempts_table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.attempts_table.setColumnWidth(1, 220)
+        ap.addWidget(self.attempts_table, 1)
+        self.tabs.addTab(attempts_page, self.tr("推送记录"))
         root.addWidget(self.tabs, 1)
 
         actions = QHBoxLayout()
@@ -805,6 +872,12 @@ class CaseDetailDialog(QDialog):
             self.case_no_label,
             self.copy_button,
             self.tabs,
+            self.info_view,
+            self.timeline_view,
+            self.transfer_table,
+            self.retry_transfer_button,
+            self.reroute_transfer_button,
+            self.attempts_table,
             self.reprint_button,
             self.note_button,
             self.answer_button,
@@ -824,7 +897,7 @@ class CaseDetailDialog(QDialog):
             self._task.cancel()
         self.status_label.setText(self.tr("正在读取……"))
         self._task = self.desk.runner.run(
-            load_case,
+            load_case_view,
             self.desk.ctx,
             self.case_no,
             on_done=self._loaded,
@@ -836,16 +909,17 @@ class CaseDetailDialog(QDialog):
         if case_no.strip().upper() == self.case_no and self._alive():
             self.reload()
 
-    def _loaded(self, result: tuple[dict, Any]) -> None:
+    def _loaded(self, result: tuple[dict, Any, list]) -> None:
         if not self._alive():
             return
         self._task = None
-        self.doc, self.info = result
+        self.doc, self.info, self.attempts = result
         self.error_label.hide()
         self._fill_header()
         self._fill_info()
         self._fill_timeline()
         self._fill_transfers()
+        self._fill_attempts()
         self._set_actions_enabled(True)
         self.loaded.emit()
 
@@ -971,9 +1045,14 @@ class CaseDetailDialog(QDialog):
         config = self.desk.ctx.config
         table = self.transfer_table
         transfers = self.info.transfers
+        keep = self.selected_transfer()
+        table.blockSignals(True)
         table.setRowCount(len(transfers))
         for row, t in enumerate(transfers):
             result = t.outcome or t.reason or ""
+            if not result and t.status == "failed":  # a dead letter: why the department did not take it
+                error = self._last_error(t.id)
+                result = self.tr("推送失败：{0}").format(" ".join(error.split())) if error else ""
             cells = [
                 config.department_label(t.department, lang),
                 enum_label("transfer_role", t.role, lang),
@@ -988,7 +1067,109 @@ class CaseDetailDialog(QDialog):
                     item.setToolTip(result)
                 if col == 2 and t.status == "rejected":
                     item.setForeground(QColor("#d83b01"))
+                if col == 2 and t.status == "failed":  # a dead letter: the clerk retries or re-routes it
+                    item.setForeground(QColor(OVERDUE))
+                    item.setToolTip(self.tr("推送失败：可重新推送或改派"))
+                if col == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, t.id)
                 table.setItem(row, col, item)
+        # keep the row chosen; else the first dead letter, so that its actions are one key away
+        rows = [r for r, t in enumerate(transfers) if t.id == keep] or [
+            r for r, t in enumerate(transfers) if t.status == "failed"
+        ]
+        if rows:
+            table.selectRow(rows[0])
+        table.blockSignals(False)
+        self._update_transfer_actions()
+
+    def _last_error(self, transfer_id: str) -> str | None:
+        """The newest error of the transfer's push attempts."""
+        return next((a.error for a in self.attempts if a.transfer_id == transfer_id and a.error), None)
+
+    def selected_transfer(self) -> str | None:
+        """The id of the transfer selected in the 转办 tab, or None."""
+        rows = self.transfer_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = self.transfer_table.item(rows[0].row(), 0)
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def row_of_transfer(self, department: str) -> int:
+        if self.info is None:
+            return -1
+        for row, t in enumerate(self.info.transfers):
+            if t.department == department and t.status != "cancelled":
+                return row
+        return -1
+
+    def _dead_transfer(self):
+        """The selected transfer when it is a dead letter of an open case, as a ``ui.reroute.DeadTransfer``."""
+        if self.info is None or self.info.status == "closed":
+            return None
+        tid = self.selected_transfer()
+        t = next((t for t in self.info.transfers if t.id == tid), None)
+        if t is None or t.status != "failed":
+            return None
+        from ui.reroute import DeadTransfer
+
+        return DeadTransfer(t.id, self.case_no, t.department, t.role, self._last_error(t.id))
+
+    def _update_transfer_actions(self) -> None:
+        dead = self._dead_transfer() is not None
+        self.retry_transfer_button.setEnabled(dead)
+        self.reroute_transfer_button.setEnabled(dead)
+
+    def _transfer_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        if self._dead_transfer() is None:
+            return
+        menu = QMenu(self.transfer_table)
+        menu.addAction(self.tr("重新推送"), lambda: self.retry_transfer())
+        menu.addAction(self.tr("改派…"), lambda: self.reroute_transfer())
+        menu.popup(self.transfer_table.viewport().mapToGlobal(pos))
+
+    def _fill_attempts(self) -> None:
+        lang = self.desk.lang
+        config = self.desk.ctx.config
+        table = self.attempts_table
+        attempts = self.attempts
+        if attempts:
+            failed = sum(1 for a in attempts if a.failed)
+            self.attempts_hint.setText(
+                self.tr("共 {0} 次推送，其中 {1} 次未送达（最新的在最上面）").format(len(attempts), failed)
+            )
+        else:
+            self.attempts_hint.setText(self.tr("尚无推送记录：转办等待推送，或部门未配置推送方式（凭转办单转办）。"))
+        table.setRowCount(len(attempts))
+        for row, a in enumerate(attempts):
+            cells = [
+                a.at.strftime("%Y-%m-%d %H:%M:%S"),
+                config.department_label(a.department, lang),
+                enum_label("transfer_role", a.role, lang),
+                enum_label("attempt_outcome", a.outcome, lang),
+                str(a.http_status) if a.http_status is not None else "",
+                self.tr("{0} 毫秒").format(a.duration_ms) if a.duration_ms is not None else "",
+                " ".join((a.error or "").split()),
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, a.transfer_id)
+                    item.setToolTip(self.tr("转办编号：{0}").format(a.transfer_id))
+                if col == 1:
+                    item.setToolTip(text)
+                if col == 3:
+                    item.setData(Qt.ItemDataRole.UserRole, a.outcome)
+                    item.setForeground(QColor(OVERDUE if a.failed else "#107c10"))
+                if col == 6 and a.error:
+                    item.setToolTip(a.error)
+                table.setItem(row, col, item)
+
+    def attempt_rows(self) -> list[list[str]]:
+        """The 推送记录 tab's cells, top (newest) to bottom."""
+        t = self.attempts_table
+        return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
 
     def _set_actions_enabled(self, loaded: bool) -> None:
         info = self.info if loaded else None
@@ -998,6 +1179,7 @@ class CaseDetailDialog(QDialog):
         self.answer_button.setEnabled(info is not None and not closed and bool(info.transfers))
         self.close_case_button.setEnabled(info is not None and not closed)
         self.tabs.setEnabled(info is not None)
+        self._update_transfer_actions()
 
     # -- actions --------------------------------------------------------------------------------
     def copy_case_no(self) -> None:
@@ -1029,6 +1211,37 @@ class CaseDetailDialog(QDialog):
         self.close_dialog = CloseDialog(self)
         return self._open_action(self.close_dialog)
 
+    def _dead_letter_actions(self):
+        if self.dead_actions is None:
+            from ui.reroute import DeadLetterActions
+
+            self.dead_actions = DeadLetterActions(self.desk, self)
+            self.dead_actions.done.connect(lambda text: self._transfer_said(text, ok=True))
+            self.dead_actions.failed.connect(lambda text: self._transfer_said(text, ok=False))
+        return self.dead_actions
+
+    def _transfer_said(self, text: str, *, ok: bool) -> None:
+        if not self._alive():
+            return
+        self.transfer_message.setText(text)
+        self.transfer_message.setStyleSheet(f"QLabel {{ color: {'#107c10' if ok else OVERDUE}; }}")
+
+    def retry_transfer(self):
+        """重新推送 the selected dead letter (asks first); returns the question, or None."""
+        target = self._dead_transfer()
+        if target is None:
+            return None
+        self.transfer_message.clear()
+        return self._dead_letter_actions().retry(target)
+
+    def reroute_transfer(self):
+        """改派 the selected dead letter; returns the dialog, or None."""
+        target = self._dead_transfer()
+        if target is None:
+            return None
+        self.transfer_message.clear()
+        return self._dead_letter_actions().reroute(target)
+
     # -- closing --------------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
         if self._closed:  # shown again after being closed: listen and read the case afresh
@@ -1050,4 +1263,4 @@ class CaseDetailDialog(QDialog):
         super().done(result)
 
 
-__all__ = ["AnswerDialog", "CaseDetailDialog", "CloseDialog", "NoteDialog", "case_html", "load_case"]
+__all__ = ["AnswerDialog", "CaseDetailDialog", "CloseDialog", "NoteDialog", "case_html", "load_case", "load_case_view"]
