@@ -24,6 +24,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy import case as sa_case
@@ -130,21 +131,57 @@ def claim(
 
 
 def bodies(ctx: Context, claims: list[Claim]) -> dict[str, bytes]:
-    """The payload bytes of each claimed transfer (read outside the claim's transaction)."""
+    """The payload bytes of each claimed transfer (read outside the claim's transaction: the columns the
+    payload is built from, no ORM objects)."""
     ids = [c.transfer_id for c in claims]
     out: dict[str, bytes] = {}
     with ctx.db.read() as session:
         rows = session.execute(
-            select(Transfer, Case).join(Case, Case.id == Transfer.case_id).where(Transfer.id.in_(ids))
-        )
-        pairs = [(t, c) for t, c in rows]
-        deadlines: dict[int, list[CaseDeadline]] = {}
-        case_ids = list({c.id for _, c in pairs})
+            select(
+                Transfer.id,
+                Transfer.department,
+                Transfer.role,
+                Transfer.level,
+                Transfer.node,
+                Transfer.rule_id,
+                Transfer.created_at,
+                Case.id.label("case_id"),
+                Case.document,
+                Case.schema_version,
+                Case.centre_code,
+                Case.case_no,
+                Case.workstation,
+                Case.created_at.label("case_created_at"),
+                Case.routing,
+            )
+            .join(Case, Case.id == Transfer.case_id)
+            .where(Transfer.id.in_(ids))
+        ).all()
+        deadlines: dict[int, list] = {}
+        case_ids = list({r.case_id for r in rows})
         if case_ids:
-            for d in session.scalars(select(CaseDeadline).where(CaseDeadline.case_id.in_(case_ids))):
+            for d in session.execute(
+                select(
+                    CaseDeadline.id,
+                    CaseDeadline.case_id,
+                    CaseDeadline.kind,
+                    CaseDeadline.start,
+                    CaseDeadline.due,
+                    CaseDeadline.unit,
+                ).where(CaseDeadline.case_id.in_(case_ids))
+            ):
                 deadlines.setdefault(d.case_id, []).append(d)
-        for t, c in pairs:
-            out[t.id] = payload_bytes(ctx.config, c, t, deadlines.get(c.id, []))
+    for r in rows:
+        case = SimpleNamespace(
+            document=r.document,
+            schema_version=r.schema_version,
+            centre_code=r.centre_code,
+            case_no=r.case_no,
+            workstation=r.workstation,
+            created_at=r.case_created_at,
+            routing=r.routing,
+        )
+        out[r.id] = payload_bytes(ctx.config, case, r, deadlines.get(r.case_id, []))
     return out
 
 
@@ -237,6 +274,7 @@ def record(
                 {
                     "outbox_id": c.outbox_id,
                     "transfer_id": c.transfer_id,
+                    "department": c.department,
                     "at": s.at,
                     "duration_ms": s.duration_ms,
                     "outcome": attempt_outcome,
@@ -354,11 +392,11 @@ def record(
                 dead_transfers,
             )
         if attempts:
-            session.execute(insert(DispatchAttempt), attempts)
+            session.execute(insert(DispatchAttempt.__table__), attempts)
         if events:
-            session.execute(insert(CaseEvent), events)
+            session.execute(insert(CaseEvent.__table__), events)
         if audits:
-            session.execute(insert(AuditRecord), audits)
+            session.execute(insert(AuditRecord.__table__), audits)
     return counts
 
 
