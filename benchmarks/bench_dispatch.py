@@ -7,7 +7,7 @@ Set-up: the example hall with two departments on the department-queue API, ``hrs
 each behind its own reference receiver (``tests/department_receiver.py``, threads in this process,
 SQLite store). Every labour case is routed to hrss (lead) and legal_aid (assist), so one case is two
 HTTP transfers. The dispatcher is the real ``reception dispatch --watch`` process (what a scheduled task
-runs), with the hall's ``[dispatch]`` settings as shipped (backoff base 2 s, cap 600 s) unless
+runs), with the hall's ``[dispatch]`` settings as shipped (backoff base 2 s, cap 600 s, probe_cap_s 30 s) unless
 ``--backoff-cap`` is given.
 
 1. Drain rate: ``--cases`` cases are recorded with the receivers up and the dispatcher stopped; then the
@@ -91,10 +91,12 @@ def run(work: Path, args) -> int:
             f"drain rate: {d['cases'] / d['drain_s']:.0f} cases/s ({d['transfers'] / d['drain_s']:.0f} transfers/s; "
             f"{d['cases']} cases, {d['transfers']} transfers in {d['drain_s']:.2f} s; target ≥ 200 cases/s)"
         )
+        after = o["drain_s"] - o["first_s"]
         print(
             f"after an outage: {o['cases']} cases ({o['transfers']} transfers) drained in {o['drain_s']:.1f} s "
-            f"after the receivers came back ({o['cases'] / o['drain_s']:.0f} cases/s; outage lasted "
-            f"{o['outage_s']:.0f} s, {o['recording_s']:.0f} s of it recording the cases)"
+            f"after the receivers came back: {o['first_s']:.1f} s until the lanes' next probe found them up, "
+            f"then {after:.1f} s ({o['cases'] / after:.0f} cases/s; outage lasted {o['outage_s']:.0f} s, "
+            f"{o['recording_s']:.0f} s of it recording the cases; probe_cap_s bounds the wait)"
         )
     finally:
         for r in receivers.values():
@@ -131,12 +133,16 @@ def states(ctx) -> Counter:
     return Counter(dict(rows))
 
 
-def wait_delivered(ctx, total: int, proc, *, limit_s: float = 3600) -> float:
+def wait_delivered(ctx, total: int, proc, *, limit_s: float = 3600) -> tuple[float, float]:
+    """Seconds until every transfer is delivered, and until the first one was."""
     t0 = time.perf_counter()
+    first = None
     while True:
         c = states(ctx)
+        if first is None and c.get("delivered", 0) > 0:
+            first = time.perf_counter() - t0
         if c.get("delivered", 0) >= total:
-            return time.perf_counter() - t0
+            return time.perf_counter() - t0, first if first is not None else 0.0
         if proc.poll() is not None:
             raise SystemExit(f"dispatcher exited with {proc.returncode}: {proc.stderr.read().decode()[-2000:]}")
         if time.perf_counter() - t0 > limit_s:
@@ -178,7 +184,7 @@ def one_run(ctx, db_url, hall, env, receivers, n: int, *, outage: bool) -> dict:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
             )
-        drain_s = wait_delivered(ctx, total, proc)
+        drain_s, first_s = wait_delivered(ctx, total, proc)
     finally:
         assert proc is not None
         proc.send_signal(signal.SIGTERM)
@@ -195,7 +201,14 @@ def one_run(ctx, db_url, hall, env, receivers, n: int, *, outage: bool) -> dict:
         f"{got} new keys, {dups} duplicates",
         flush=True,
     )
-    return {"cases": n, "transfers": total, "drain_s": drain_s, "outage_s": outage_s, "recording_s": rec_s}
+    return {
+        "cases": n,
+        "transfers": total,
+        "drain_s": drain_s,
+        "first_s": first_s,
+        "outage_s": outage_s,
+        "recording_s": rec_s,
+    }
 
 
 if __name__ == "__main__":

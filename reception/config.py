@@ -258,7 +258,7 @@ class DispatchSettings:
     poll_interval_s: float = 60.0
     #: while a department is not answering, its lane tries it again at least this often (seconds; the
     #: lane's own full-jitter backoff, capped here, so a department that comes back is noticed soon)
-    probe_cap_s: float = 60.0
+    probe_cap_s: float = 30.0
     #: requests one department's lane keeps under way at once (1 to ``MAX_CONCURRENCY``)
     concurrency: int = 4
 

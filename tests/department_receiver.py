@@ -22,7 +22,8 @@ listening: connections are refused), ``fail_rate`` and :meth:`fail_next` (``500`
 storing), :meth:`drop_next` (store, then close the connection without answering), ``delay_s`` (slow
 answers), ``answer_delay_s`` (stored, then a slow answer), ``hang`` (never answer until cleared: the
 client times out), ``retry_after`` (``429`` with ``Retry-After``), ``forbidden`` (``403``),
-:meth:`refuse_payloads` (``422`` with a reason).
+:meth:`refuse_payloads` (``422`` with a reason), :meth:`answer_next` (exactly the given status and
+reason, nothing stored: a ``400``, ``413``, a gateway's ``502``/``503`` …).
 ``idempotency=False`` stores every POST as a new row — a broken department, used by the crash
 test to prove that it detects duplicates.
 
@@ -42,6 +43,7 @@ import random
 import re
 import socket
 import sqlite3
+import ssl
 import sys
 import threading
 import time
@@ -124,6 +126,7 @@ class DepartmentReceiver:
         window_s: float = 300.0,
         processing_s: float = 0.0,
         seed: int | None = None,
+        tls: ssl.SSLContext | None = None,
     ):
         self.db_path = Path(db_path)
         self.token = token
@@ -133,6 +136,7 @@ class DepartmentReceiver:
         self.idempotency = idempotency
         self.window_s = window_s
         self.processing_s = processing_s  # time between "processing" and "stored": widens the 409 window
+        self.tls = tls  # a server-side TLS context: the API over https
         # faults
         self.fail_rate = 0.0
         self.delay_s = 0.0
@@ -141,6 +145,7 @@ class DepartmentReceiver:
         self.retry_after: int | None = None
         self.forbidden = False
         self._refuse_payload: Callable[[dict], str | None] | None = None
+        self._scripted: list[tuple[int, dict, dict]] = []  # answer_next(): (status, body, headers)
         self._fail_before = 0
         self._fail_after = 0
         self._drop_after = 0
@@ -161,7 +166,7 @@ class DepartmentReceiver:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls is not None else 'http'}://{self.host}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -173,6 +178,8 @@ class DepartmentReceiver:
         self._drop_unacknowledged()
         self._stopping.clear()
         server = _Server((self.host, self.port), _Handler)
+        if self.tls is not None:  # the handshake happens as each connection is accepted
+            server.socket = self.tls.wrap_socket(server.socket, server_side=True)
         server.receiver = self
         self.port = server.server_address[1]
         self._server = server
@@ -226,6 +233,25 @@ class DepartmentReceiver:
         """Store the next ``n`` POSTs, then close the connection without an answer."""
         with self._lock:
             self._drop_after += n
+
+    def answer_next(
+        self,
+        status: int,
+        reason: str | None = None,
+        *,
+        n: int = 1,
+        body: dict | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answer the next ``n`` POSTs with exactly ``status`` and ``{"reason": reason}`` (or ``body``),
+        storing nothing — what a proxy or a broken department might answer (``400``, ``404``, ``413``,
+        ``502``, ``503`` …). Applied before any check (credentials included), after ``delay_s`` and
+        ``hang``; queued answers are used in the order given."""
+        if not 100 <= status <= 599:
+            raise ValueError(f"not an HTTP status: {status}")
+        answer = body if body is not None else ({"reason": reason} if reason is not None else {})
+        with self._lock:
+            self._scripted.extend([(status, dict(answer), dict(headers or {}))] * n)
 
     def refuse_payloads(self, check: Callable[[dict], str | None] | None) -> None:
         """``check(payload)`` returns a reason to refuse it (422) or ``None`` to accept."""
@@ -361,6 +387,10 @@ class DepartmentReceiver:
         while self.hang:
             if not self._wait(0.02):
                 return 0, {}, {}
+        with self._lock:
+            scripted = self._scripted.pop(0) if self._scripted else None
+        if scripted is not None:
+            return scripted
         bad = self._check_credentials(headers, body, signed=True)
         if bad is not None:
             return bad[0], {"reason": bad[1]}, {}

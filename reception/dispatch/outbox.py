@@ -84,6 +84,14 @@ def backoff(
     return (rng or random).uniform(0, ceiling)
 
 
+# the hot path (claim, bodies, record) works on the tables through the session's connection: no ORM
+# objects or ORM result processing, the same column types
+_OUTBOX = OutboxEntry.__table__
+_TRANSFERS = Transfer.__table__
+_CASES = Case.__table__
+_DEADLINES = CaseDeadline.__table__
+
+
 @dataclass(frozen=True)
 class Claim:
     outbox_id: int
@@ -104,28 +112,29 @@ def claim(
     lease = now + timedelta(seconds=ctx.config.dispatch.lease_s)
     token = f"{worker}:{uuid.uuid4().hex[:12]}"[:64]
     with ctx.db.write() as session:
+        o = _OUTBOX.c
         stmt = (
-            select(OutboxEntry.id, OutboxEntry.transfer_id, OutboxEntry.attempts, OutboxEntry.created_at)
+            select(o.id, o.transfer_id, o.attempts, o.created_at)
             .where(
-                OutboxEntry.department == department,
+                o.department == department,
                 or_(
-                    and_(OutboxEntry.state == PENDING, OutboxEntry.next_attempt_at <= due_by),
-                    and_(OutboxEntry.state == IN_FLIGHT, OutboxEntry.lease_until <= now),
+                    and_(o.state == PENDING, o.next_attempt_at <= due_by),
+                    and_(o.state == IN_FLIGHT, o.lease_until <= now),
                 ),
             )
-            .order_by(OutboxEntry.next_attempt_at, OutboxEntry.id)
+            .order_by(o.next_attempt_at, o.id)
             .limit(limit)
         )
         if ctx.db.dialect == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)
-        rows = session.execute(stmt).all()
+        conn = session.connection()
+        rows = conn.execute(stmt).all()
         if not rows:
             return []
-        session.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id.in_([r[0] for r in rows]))
+        conn.execute(
+            update(_OUTBOX)
+            .where(o.id.in_([r[0] for r in rows]))
             .values(state=IN_FLIGHT, lease_until=lease, claimed_by=token)
-            .execution_options(synchronize_session=False)
         )
     return [Claim(r[0], r[1], department, r[2], r[3], token) for r in rows]
 
@@ -135,42 +144,37 @@ def bodies(ctx: Context, claims: list[Claim]) -> dict[str, bytes]:
     payload is built from, no ORM objects)."""
     ids = [c.transfer_id for c in claims]
     out: dict[str, bytes] = {}
+    t, c, d = _TRANSFERS.c, _CASES.c, _DEADLINES.c
     with ctx.db.read() as session:
-        rows = session.execute(
+        conn = session.connection()
+        rows = conn.execute(
             select(
-                Transfer.id,
-                Transfer.department,
-                Transfer.role,
-                Transfer.level,
-                Transfer.node,
-                Transfer.rule_id,
-                Transfer.created_at,
-                Case.id.label("case_id"),
-                Case.document,
-                Case.schema_version,
-                Case.centre_code,
-                Case.case_no,
-                Case.workstation,
-                Case.created_at.label("case_created_at"),
-                Case.routing,
+                t.id,
+                t.department,
+                t.role,
+                t.level,
+                t.node,
+                t.rule_id,
+                t.created_at,
+                c.id.label("case_id"),
+                c.document,
+                c.schema_version,
+                c.centre_code,
+                c.case_no,
+                c.workstation,
+                c.created_at.label("case_created_at"),
+                c.routing,
             )
-            .join(Case, Case.id == Transfer.case_id)
-            .where(Transfer.id.in_(ids))
+            .join(_CASES, c.id == t.case_id)
+            .where(t.id.in_(ids))
         ).all()
         deadlines: dict[int, list] = {}
         case_ids = list({r.case_id for r in rows})
         if case_ids:
-            for d in session.execute(
-                select(
-                    CaseDeadline.id,
-                    CaseDeadline.case_id,
-                    CaseDeadline.kind,
-                    CaseDeadline.start,
-                    CaseDeadline.due,
-                    CaseDeadline.unit,
-                ).where(CaseDeadline.case_id.in_(case_ids))
+            for row in conn.execute(
+                select(d.id, d.case_id, d.kind, d.start, d.due, d.unit).where(d.case_id.in_(case_ids))
             ):
-                deadlines.setdefault(d.case_id, []).append(d)
+                deadlines.setdefault(row.case_id, []).append(row)
     for r in rows:
         case = SimpleNamespace(
             document=r.document,
@@ -211,15 +215,12 @@ def _audit(session: Session, ctx: Context, action: str, object_id: str, at: date
 def _held(session: Session, ctx: Context, claims: list[Claim]) -> set[int]:
     """The claimed entries whose lease the claim still holds (locked until the transaction ends)."""
     ids = [c.outbox_id for c in claims]
-    stmt = select(OutboxEntry.id, OutboxEntry.claimed_by).where(OutboxEntry.id.in_(ids), OutboxEntry.state == IN_FLIGHT)
+    o = _OUTBOX.c
+    stmt = select(o.id, o.claimed_by).where(o.id.in_(ids), o.state == IN_FLIGHT)
     if ctx.db.dialect == "postgresql":  # SQLite's write transaction already holds the database's lock
         stmt = stmt.with_for_update()
     tokens = {c.outbox_id: c.token for c in claims}
-    return {oid for oid, by in session.execute(stmt) if by is not None and by == tokens[oid]}
-
-
-_OUTBOX = OutboxEntry.__table__
-_TRANSFERS = Transfer.__table__
+    return {oid for oid, by in session.connection().execute(stmt) if by is not None and by == tokens[oid]}
 
 
 def record(
@@ -238,10 +239,17 @@ def record(
         held = _held(session, ctx, [s.claim for s in sent])
         transfers = {
             row.id: row
-            for row in session.execute(
-                select(Transfer.id, Transfer.case_id, Transfer.department, Transfer.role, Transfer.status, Case.case_no)
-                .join(Case, Case.id == Transfer.case_id)
-                .where(Transfer.id.in_([s.claim.transfer_id for s in sent]))
+            for row in session.connection().execute(
+                select(
+                    _TRANSFERS.c.id,
+                    _TRANSFERS.c.case_id,
+                    _TRANSFERS.c.department,
+                    _TRANSFERS.c.role,
+                    _TRANSFERS.c.status,
+                    _CASES.c.case_no,
+                )
+                .join(_CASES, _CASES.c.id == _TRANSFERS.c.case_id)
+                .where(_TRANSFERS.c.id.in_([s.claim.transfer_id for s in sent]))
             )
         }
         attempts: list[dict] = []
@@ -337,9 +345,10 @@ def record(
                     }
                 )
         o, t = _OUTBOX.c, _TRANSFERS.c
+        conn = session.connection()
         by_id = o.id == bindparam("b_id")
         if delivered:
-            session.execute(
+            conn.execute(
                 update(_OUTBOX)
                 .where(by_id)
                 .values(
@@ -360,9 +369,9 @@ def record(
             }
             if poll_after is not None:
                 tv["next_poll_at"] = now + timedelta(seconds=poll_after)
-            session.execute(update(_TRANSFERS).where(t.id == bindparam("b_id")).values(**tv), delivered_transfers)
+            conn.execute(update(_TRANSFERS).where(t.id == bindparam("b_id")).values(**tv), delivered_transfers)
         if retried:
-            session.execute(
+            conn.execute(
                 update(_OUTBOX)
                 .where(by_id)
                 .values(
@@ -375,7 +384,7 @@ def record(
                 retried,
             )
         if dead:
-            session.execute(
+            conn.execute(
                 update(_OUTBOX)
                 .where(by_id)
                 .values(
@@ -387,16 +396,16 @@ def record(
                 ),
                 dead,
             )
-            session.execute(
+            conn.execute(
                 update(_TRANSFERS).where(t.id == bindparam("b_id")).values(status="failed", updated_at=now),
                 dead_transfers,
             )
         if attempts:
-            session.execute(insert(DispatchAttempt.__table__), attempts)
+            conn.execute(insert(DispatchAttempt.__table__), attempts)
         if events:
-            session.execute(insert(CaseEvent.__table__), events)
+            conn.execute(insert(CaseEvent.__table__), events)
         if audits:
-            session.execute(insert(AuditRecord.__table__), audits)
+            conn.execute(insert(AuditRecord.__table__), audits)
     return counts
 
 

@@ -20,8 +20,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import http.client
 import json
 import os
+import select
+import socket
 import ssl
 import tempfile
 import threading
@@ -47,8 +50,9 @@ REMOTE_STATUSES: tuple[str, ...] = (
 MAX_ERROR = 500
 #: seconds the department's token and signing key are kept in memory after a keyring read
 CREDENTIALS_TTL_S = 60.0
-#: connections one department's client keeps (at least ``[dispatch] concurrency`` plus polling)
-MAX_CONNECTIONS = 40
+#: an answer's body is read up to this many bytes (the contract's answers are small JSON objects)
+MAX_ANSWER_BYTES = 1 << 20
+USER_AGENT = "reception-desk-dispatcher"
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,23 @@ def _remote_status(data: object) -> RemoteStatus:
     )
 
 
+def _closed_by_peer(sock: socket.socket) -> bool:
+    """An idle keep-alive socket that reads as ready has been closed (or spoken on) by the other side."""
+    try:
+        ready, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(ready)
+
+
+class _Failure(Exception):
+    """A request that got no answer: ``kind`` is ``network`` or ``timeout``."""
+
+    def __init__(self, kind: str, name: str, detail: str):
+        detail = _short(detail)
+        super().__init__(f"{kind}: {name}" + (f": {detail}" if detail else ""))
+
+
 class MissingSecret(Exception):
     def __init__(self, name: str, detail: str):
         super().__init__(detail)
@@ -140,7 +161,16 @@ def _secret(name: str) -> str:
 
 
 class HttpTransport:
-    """The department-queue API over httpx: TLS verified (or the hall's CA bundle), http only to loopback."""
+    """The department-queue API over the standard library's ``http.client``: TLS verified (or the hall's
+    CA bundle), plain http only to loopback, no proxies from the environment, redirects not followed.
+
+    Each sending thread keeps its own persistent connection (HTTP/1.1 keep-alive); one the department
+    closed while idle is replaced before a request goes out on it. A request is never re-sent here: a
+    failure is the dispatcher's to retry (and record).
+
+    Errors name the failure the way the operator reads it: ``network: ConnectError: …`` (refused, no
+    route, TLS), ``network: ReadError``/``WriteError``/``RemoteProtocolError: …`` (dropped mid-request,
+    a malformed answer), ``timeout: ConnectTimeout``/``ReadTimeout``."""
 
     kind = "http"
 
@@ -148,32 +178,100 @@ class HttpTransport:
         t = department.transport
         if not t.base_url:
             raise ValueError(f"department {department.code}: no base_url")
-        host = (urlsplit(t.base_url).hostname or "").lower()
-        if urlsplit(t.base_url).scheme != "https" and host not in LOOPBACK_HOSTS:
+        url = urlsplit(t.base_url)
+        host = (url.hostname or "").lower()
+        if url.scheme != "https" and host not in LOOPBACK_HOSTS:
             raise ValueError(f"department {department.code}: plain http only to loopback addresses")
-        import httpx
-
-        self._httpx = httpx
         self.code = department.code
         self.base_url = t.base_url.rstrip("/")
+        self.https = url.scheme == "https"
+        self.host = url.hostname or ""
+        self.port = url.port or (443 if self.https else 80)
+        self.base_path = url.path.rstrip("/")
+        self.timeout = t.timeout_s
         self.token_secret = t.token_secret or f"dept-{department.code}-token"
         self.signing_secret = t.signing_secret or f"dept-{department.code}-signing-key"
-        verify: bool | ssl.SSLContext = True
-        if t.ca_bundle:
-            verify = ssl.create_default_context(cafile=str(t.ca_bundle))
-        self.client = httpx.Client(
-            verify=verify,
-            timeout=httpx.Timeout(t.timeout_s),
-            follow_redirects=False,
-            trust_env=False,
-            headers={"User-Agent": "reception-desk-dispatcher"},
-            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS),
-        )
+        self.ssl_context: ssl.SSLContext | None = None
+        if self.https:
+            cafile = str(t.ca_bundle) if t.ca_bundle else None
+            self.ssl_context = ssl.create_default_context(cafile=cafile)
+        self._local = threading.local()
+        self._open: set[http.client.HTTPConnection] = set()
+        self._lock = threading.Lock()
         self._cred_lock = threading.Lock()
         self._cred: tuple[float, str, bytes] | None = None
 
     def close(self) -> None:
-        self.client.close()
+        with self._lock:
+            conns, self._open = list(self._open), set()
+        for conn in conns:
+            conn.close()
+
+    # -- connections ---------------------------------------------------------------------------
+
+    def _new_connection(self) -> http.client.HTTPConnection:
+        if self.https:
+            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                self.host, self.port, timeout=self.timeout, context=self.ssl_context
+            )
+        else:
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        with self._lock:
+            self._open.add(conn)
+        return conn
+
+    def _drop(self, conn: http.client.HTTPConnection) -> None:
+        conn.close()
+        with self._lock:
+            self._open.discard(conn)
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+
+    def _connection(self) -> http.client.HTTPConnection:
+        """The thread's connection, connected. A kept connection the department closed while it was idle
+        (its socket reads as ready: end of file) is replaced before anything is sent on it."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and conn.sock is not None and _closed_by_peer(conn.sock):
+            self._drop(conn)
+            conn = None
+        if conn is None:
+            conn = self._local.conn = self._new_connection()
+        if conn.sock is None:
+            try:
+                conn.connect()
+            except TimeoutError as exc:
+                self._drop(conn)
+                raise _Failure("timeout", "ConnectTimeout", "") from exc
+            except OSError as exc:  # refused, unreachable, name not found, certificate refused
+                self._drop(conn)
+                raise _Failure("network", "ConnectError", str(exc)) from exc
+        return conn
+
+    def _request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, bytes]:
+        """``(status, body)``; raises :class:`_Failure` naming what went wrong. Never sent twice."""
+        conn = self._connection()
+        try:
+            conn.request(method, self.base_path + path, body=body, headers={"User-Agent": USER_AGENT, **headers})
+            answer = conn.getresponse()
+            content = answer.read(MAX_ANSWER_BYTES + 1)
+        except TimeoutError as exc:
+            self._drop(conn)
+            raise _Failure("timeout", "ReadTimeout", "") from exc
+        except http.client.RemoteDisconnected as exc:
+            self._drop(conn)
+            raise _Failure("network", "RemoteProtocolError", str(exc) or "connection closed") from exc
+        except BrokenPipeError as exc:
+            self._drop(conn)
+            raise _Failure("network", "WriteError", str(exc)) from exc
+        except (http.client.HTTPException, OSError) as exc:
+            self._drop(conn)
+            name = "ReadError" if isinstance(exc, OSError) else "RemoteProtocolError"
+            raise _Failure("network", name, f"{type(exc).__name__}: {exc}") from exc
+        if len(content) > MAX_ANSWER_BYTES or answer.will_close:
+            self._drop(conn)
+        return answer.status, content[:MAX_ANSWER_BYTES]
+
+    # -- credentials ---------------------------------------------------------------------------
 
     def _credentials(self) -> tuple[str, bytes]:
         """Token and signing key from the keyring, kept in memory for ``CREDENTIALS_TTL_S`` (a keyring
@@ -191,7 +289,6 @@ class HttpTransport:
             self._cred = None
 
     def send(self, transfer_id: str, body: bytes) -> SendResult:
-        httpx = self._httpx
         try:
             token, key = self._credentials()
         except MissingSecret as exc:
@@ -205,18 +302,15 @@ class HttpTransport:
             "Content-Type": "application/json",
         }
         try:
-            r = self.client.post(f"{self.base_url}/transfers", content=body, headers=headers)
-        except httpx.TimeoutException as exc:
-            return SendResult("retry", error=f"timeout: {type(exc).__name__}")
-        except httpx.TransportError as exc:
-            return SendResult("retry", error=f"network: {type(exc).__name__}: {_short(str(exc))}")
-        result = classify(r.status_code, r.content)
+            status, content = self._request("POST", "/transfers", body, headers)
+        except _Failure as exc:
+            return SendResult("retry", error=str(exc))
+        result = classify(status, content)
         if result.credentials:
             self._forget_credentials()
         return result
 
     def poll(self, transfer_id: str, queue_ref: str | None) -> RemoteStatus | None:
-        httpx = self._httpx
         if not queue_ref:
             return None
         try:
@@ -224,21 +318,23 @@ class HttpTransport:
         except MissingSecret as exc:
             raise PollError(str(exc)) from exc
         try:
-            r = self.client.get(
-                f"{self.base_url}/transfers/{quote(queue_ref, safe='')}",
-                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            status, content = self._request(
+                "GET",
+                f"/transfers/{quote(queue_ref, safe='')}",
+                None,
+                {"Authorization": f"Bearer {token}", "Accept": "application/json"},
             )
-        except httpx.TransportError as exc:
-            raise PollError(f"network: {type(exc).__name__}") from exc
-        if r.status_code == 404:
+        except _Failure as exc:
+            raise PollError(str(exc)) from exc
+        if status == 404:
             return None
-        if r.status_code in (401, 403):
+        if status in (401, 403):
             self._forget_credentials()
-        if r.status_code != 200:
-            raise PollError(f"HTTP {r.status_code}")
+        if status != 200:
+            raise PollError(f"HTTP {status}")
         try:
-            return _remote_status(r.json())
-        except ValueError as exc:
+            return _remote_status(json.loads(content.decode("utf-8")))
+        except (UnicodeDecodeError, ValueError) as exc:
             raise PollError("status answer is not JSON") from exc
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from reception.config import DispatchSettings, Transport, load_config
 from reception.errors import ConfigError
-from tests.unit.dispatch_support import hall_with
+from tests.dispatch_helpers import hall_with
 
 
 def problems(hall) -> dict[str, object]:
@@ -110,7 +110,7 @@ def test_every_problem_named(tmp_path):
 def test_concurrency_and_probe_cap(tmp_path):
     ok = load_config(hall_with(tmp_path, {}, extra="[dispatch]\nconcurrency = 8\nprobe_cap_s = 15\n"))
     assert (ok.dispatch.concurrency, ok.dispatch.probe_cap_s) == (8, 15)
-    assert (DispatchSettings().concurrency, DispatchSettings().probe_cap_s) == (4, 60)
+    assert (DispatchSettings().concurrency, DispatchSettings().probe_cap_s) == (4, 30)
     for bad, needle in (("0", "at least 1"), ("33", "at most 32"), ('"4"', "int"), ("2.5", "int")):
         p = problems(hall_with(tmp_path, {}, extra=f"[dispatch]\nconcurrency = {bad}\n"))
         assert needle in p["dispatch.concurrency"].message_en, (bad, p["dispatch.concurrency"].message_en)
