@@ -777,7 +777,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD", help="received on or after")
     s.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD", help="received on or before")
     s.add_argument("--window", help="litigation, procuratorate, legal_aid, petition, mediation, consultation")
-    s.add_argument("--status", help="registered, routed, in_progress, returned, resolved, closed")
+    s.add_argument("--status", help="registered, routed, in_progress, returned, concluded, resolved, closed")
     s.add_argument("--department", help="a department code of the hall configuration")
     s.add_argument("--risk", help="red, orange, yellow, blue")
     s.add_argument("--overdue", action="store_true", help="only overdue cases")

@@ -163,6 +163,7 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "routed": ("已分流", "Routed"),
         "in_progress": ("办理中", "In progress"),
         "returned": ("已退回", "Returned"),
+        "concluded": ("待回访", "Concluded, awaiting follow-up"),
         "resolved": ("当场办结", "Resolved at the counter"),
         "closed": ("已办结", "Closed"),
     },

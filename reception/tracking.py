@@ -20,8 +20,11 @@ transfers already use (requested → accepted | rejected → in-progress → com
 accepted       ``acknowledged``      ``accepted``             ``in_progress``
 returned       ``returned``          ``rejected`` (+reason)   ``returned``
 progress       ``progress``          ``in_progress``          ``in_progress``
-concluded      ``concluded``         ``completed`` (+outcome) ``in_progress`` until closed
+concluded      ``concluded``         ``completed`` (+outcome) ``concluded`` (待回访)
 =============  ====================  =======================  ==============================
+
+A lead department's conclusion starts the visitor follow-up: the case waits as ``concluded`` (待回访, a
+filter of the case list) until the clerk has called the visitor and closes it with the satisfaction.
 
 An assisting department's answer updates its own transfer only. The department's own case number
 goes on the transfer (``transfers.department_case_no``); the case document is never rewritten.
@@ -59,7 +62,7 @@ ANSWER_EFFECTS: dict[str, tuple[str, str, str]] = {
     "accepted": ("acknowledged", "accepted", "in_progress"),
     "returned": ("returned", "rejected", "returned"),
     "progress": ("progress", "in_progress", "in_progress"),
-    "concluded": ("concluded", "completed", "in_progress"),
+    "concluded": ("concluded", "completed", "concluded"),
 }
 
 #: how far a transfer has come; a department's status that is not further on is not recorded again

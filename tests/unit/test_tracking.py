@@ -143,7 +143,9 @@ def test_department_by_name_and_every_kind(ctx, case_no):
     r = record_answer(ctx, case_no, department="hrss", kind="concluded", text="工资已全额支付", user="x")
     t = transfers(ctx, case_no)["hrss"]
     assert (t.status, t.outcome) == ("completed", "工资已全额支付")
-    assert r.status == "in_progress"  # closing is the clerk's step, with the visitor's satisfaction
+    # the lead department's conclusion starts the visitor follow-up; closing is the clerk's step, with the
+    # visitor's satisfaction
+    assert r.status == "concluded" and row(ctx, case_no).status == "concluded"
     r = record_answer(ctx, case_no, department="HRSS", kind="RETURNED", text="不属于本部门职责", user="x")
     t = transfers(ctx, case_no)["hrss"]
     assert (t.status, t.reason) == ("rejected", "不属于本部门职责")
@@ -382,3 +384,14 @@ def test_the_same_on_postgresql(pg_url):
         assert {t.department: t.department_case_no for t in info.transfers}["hrss"] == "N1"
     finally:
         pg.close()
+
+
+def test_a_concluded_case_waits_for_the_follow_up_then_closes(ctx, case_no):
+    from reception.caselist import CaseFilter, case_rows
+
+    record_answer(ctx, case_no, department="hrss", kind="concluded", text="工资已全额支付", user="x")
+    waiting = case_rows(ctx, CaseFilter(status="concluded"), offset=0, limit=10)
+    assert [r.case_no for r in waiting] == [case_no]
+    close_case(ctx, case_no, outcome="resolved", satisfaction="satisfied", user="x")
+    assert row(ctx, case_no).status == "closed"
+    assert case_rows(ctx, CaseFilter(status="concluded"), offset=0, limit=10) == []

@@ -959,6 +959,8 @@ class CaseDetailDialog(QDialog):
         colour = "#0b6a0b" if info.status in ("closed", "resolved") else "#0063b1"
         if info.status == "returned":
             colour = "#d83b01"
+        elif info.status == "concluded":  # the visitor's follow-up call is due
+            colour = "#8e562e"
         self.status_label.setStyleSheet(
             f"QLabel {{ color: white; background: {colour}; border-radius: 3px; padding: 2px 8px; }}"
         )
