@@ -176,6 +176,16 @@ class Lane:
         return [c for c, _ in todo], stopped_by
 
     @property
+    def claim_size(self) -> int:
+        """Entries claimed at once: no more than can be sent within the lease even if every request ran
+        into its timeout (so a slow department does not make the lease run out under the lane)."""
+        timeout = self.department.transport.timeout_s if self.transport.kind == "http" else 0
+        if not timeout:
+            return self.batch
+        rounds = max(1, int(self.ctx.config.dispatch.lease_s // timeout) - 1)
+        return max(1, min(self.batch, rounds * self.concurrency))
+
+    @property
     def paused(self) -> bool:
         """The department stopped answering and the lane waits before trying it again."""
         return time.monotonic() < self.paused_until
@@ -184,7 +194,7 @@ class Lane:
         code = self.department.code
         while (stop is None or not stop.is_set()) and not self.paused:
             now = datetime.now(UTC)
-            claims = claim(self.ctx, code, self.worker, limit=self.batch, now=now, due_by=due_by)
+            claims = claim(self.ctx, code, self.worker, limit=self.claim_size, now=now, due_by=due_by)
             if not claims:
                 return
             if self.transport.kind == "manual":

@@ -216,3 +216,19 @@ def test_polling_stops_at_the_first_status_that_cannot_be_read(hall):
             select(Transfer.id).where(Transfer.department == "hrss", Transfer.next_poll_at <= datetime.now(UTC))
         ).all()
     assert len(due) == 4  # the others are asked next round
+
+
+def test_a_claim_is_no_bigger_than_the_lease_can_cover(hall):
+    """With 2 s timeouts and a 10 s lease, a lane claims 4 rounds of 4 requests: even if each one timed
+    out, the claim would be sent before its lease ran out."""
+    _ctx, receivers, make = hall
+    short = make(lease_s=10.0, concurrency=4)
+    try:
+        record_cases(short, 20)
+        with Dispatcher(short, departments=["hrss"]) as d:
+            (lane,) = d.lanes
+            assert lane.claim_size == 16
+            assert d.run_once()["hrss"].delivered == 20  # in two claims
+    finally:
+        short.close()
+    assert len(receivers["hrss"].received()) == 20
