@@ -74,6 +74,22 @@ def last_push_text(attempt: PushAttempt | None, *, pushes: bool, now: datetime, 
     return translate("QueuesPage", "最近一次推送于 {0} 送达").format(when)
 
 
+def _row_table(name: str, headers: list[str]) -> QTableWidget:
+    """A read-only table chosen by whole rows, one at a time; Tab leaves it; columns fit their contents."""
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
 class QueuesPage(QWidget):
     COLUMNS = (
         "department",
@@ -126,18 +142,8 @@ class QueuesPage(QWidget):
             self.tr("最早待推送"),
             self.tr("最近错误"),
         ]
-        self.table = QTableWidget(0, len(headers))
-        self.table.setObjectName("queuesTable")
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table = _row_table("queuesTable", headers)
         h = self.table.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         h.setSectionResizeMode(self.COLUMNS.index("last_push"), QHeaderView.ResizeMode.Interactive)
         h.setStretchLastSection(True)
@@ -172,18 +178,8 @@ class QueuesPage(QWidget):
             self.tr("尝试次数"),
             self.tr("最近一次推送"),
         ]
-        self.dead_table = QTableWidget(0, len(dead_headers))
-        self.dead_table.setObjectName("deadLettersTable")
-        self.dead_table.setHorizontalHeaderLabels(dead_headers)
-        self.dead_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.dead_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.dead_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.dead_table.setTabKeyNavigation(False)
-        self.dead_table.setAlternatingRowColors(True)
-        self.dead_table.verticalHeader().setVisible(False)
-        self.dead_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.dead_table = _row_table("deadLettersTable", dead_headers)
         dh = self.dead_table.horizontalHeader()
-        dh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         dh.setSectionResizeMode(self.DEAD_COLUMNS.index("reason"), QHeaderView.ResizeMode.Stretch)
         self.dead_table.itemSelectionChanged.connect(self._update_actions)
         self.dead_table.itemDoubleClicked.connect(lambda _item: self.open_selected_case())

@@ -4,59 +4,59 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="589"/>
+        <location filename="../../ui/cases/detail.py" line="483"/>
         <source>录入部门答复</source>
         <translation>Record department answer</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="597"/>
+        <location filename="../../ui/cases/detail.py" line="491"/>
         <source>{0}（{1}，{2}）</source>
         <translation>{0} ({1}, {2})</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="600"/>
+        <location filename="../../ui/cases/detail.py" line="494"/>
         <source>部门(&amp;D)：</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="604"/>
+        <location filename="../../ui/cases/detail.py" line="498"/>
         <source>答复类型(&amp;K)：</source>
         <translation>&amp;Kind of answer:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="608"/>
-        <location filename="../../ui/cases/detail.py" line="625"/>
-        <location filename="../../ui/cases/detail.py" line="630"/>
+        <location filename="../../ui/cases/detail.py" line="502"/>
+        <location filename="../../ui/cases/detail.py" line="519"/>
+        <location filename="../../ui/cases/detail.py" line="524"/>
         <source>说明(&amp;T)：</source>
         <translation>No&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="611"/>
+        <location filename="../../ui/cases/detail.py" line="505"/>
         <source>部门受理后给出的案号，如（2025）乌人社监字第12号</source>
         <translation>e.g. (2025) 乌人社监字第12号</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="612"/>
+        <location filename="../../ui/cases/detail.py" line="506"/>
         <source>部门案号(&amp;N)：</source>
         <translation>Department case &amp;no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="618"/>
+        <location filename="../../ui/cases/detail.py" line="512"/>
         <source>答复日期(&amp;O)：</source>
         <translation>Answered &amp;on:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="626"/>
+        <location filename="../../ui/cases/detail.py" line="520"/>
         <source>退回理由(&amp;T)：</source>
         <translation>Reason for re&amp;turn:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="627"/>
+        <location filename="../../ui/cases/detail.py" line="521"/>
         <source>办理进展(&amp;T)：</source>
         <translation>Progress no&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="628"/>
+        <location filename="../../ui/cases/detail.py" line="522"/>
         <source>办理结果(&amp;T)：</source>
         <translation>Resul&amp;t:</translation>
     </message>
@@ -106,402 +106,402 @@ The details are in the log: {2}</translation>
 <context>
     <name>CaseDetailDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="162"/>
+        <location filename="../../ui/cases/detail.py" line="161"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="162"/>
+        <location filename="../../ui/cases/detail.py" line="161"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="198"/>
+        <location filename="../../ui/cases/detail.py" line="197"/>
         <source>受理信息</source>
         <translation>Intake details</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="199"/>
+        <location filename="../../ui/cases/detail.py" line="198"/>
         <source>案件编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="200"/>
-        <location filename="../../ui/cases/detail.py" line="773"/>
+        <location filename="../../ui/cases/detail.py" line="199"/>
+        <location filename="../../ui/cases/detail.py" line="667"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="205"/>
+        <location filename="../../ui/cases/detail.py" line="204"/>
         <source>工作站</source>
         <translation>Workstation</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="206"/>
+        <location filename="../../ui/cases/detail.py" line="205"/>
         <source>登记时间</source>
         <translation>Registered at</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="250"/>
+        <location filename="../../ui/cases/detail.py" line="249"/>
         <source>事项</source>
         <translation>Matter</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="303"/>
+        <location filename="../../ui/cases/detail.py" line="302"/>
         <source>原件</source>
         <translation>original</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="303"/>
+        <location filename="../../ui/cases/detail.py" line="302"/>
         <source>复印件</source>
         <translation>copy</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="306"/>
+        <location filename="../../ui/cases/detail.py" line="305"/>
         <source>{n} 页</source>
         <translation>pages: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="308"/>
+        <location filename="../../ui/cases/detail.py" line="307"/>
         <source>{n} 份</source>
         <translation>copies: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="310"/>
+        <location filename="../../ui/cases/detail.py" line="309"/>
         <source>已退还</source>
         <translation>returned</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="313"/>
-        <location filename="../../ui/cases/detail.py" line="347"/>
+        <location filename="../../ui/cases/detail.py" line="312"/>
+        <location filename="../../ui/cases/detail.py" line="346"/>
         <source>{0}（{1}）</source>
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="337"/>
+        <location filename="../../ui/cases/detail.py" line="336"/>
         <source>分流</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="340"/>
+        <location filename="../../ui/cases/detail.py" line="339"/>
         <source>承办站点</source>
         <translation>Handling office</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="342"/>
+        <location filename="../../ui/cases/detail.py" line="341"/>
         <source>协办部门</source>
         <translation>Assisting departments</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="351"/>
+        <location filename="../../ui/cases/detail.py" line="350"/>
         <source>分流规则</source>
         <translation>Routing rule</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="352"/>
+        <location filename="../../ui/cases/detail.py" line="351"/>
         <source>依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="354"/>
+        <location filename="../../ui/cases/detail.py" line="353"/>
         <source>改派理由</source>
         <translation>Reason for reassignment</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="357"/>
+        <location filename="../../ui/cases/detail.py" line="356"/>
         <source>规则建议</source>
         <translation>Suggested by the rules</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="363"/>
+        <location filename="../../ui/cases/detail.py" line="362"/>
         <source>法定期限</source>
         <translation>Statutory deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="366"/>
+        <location filename="../../ui/cases/detail.py" line="365"/>
         <source>{start} 起，{due} 届满</source>
         <translation>from {start}, due {due}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="369"/>
+        <location filename="../../ui/cases/detail.py" line="368"/>
         <source>（{0}）</source>
         <translation> ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="371"/>
+        <location filename="../../ui/cases/detail.py" line="370"/>
         <source>；节假日顺延，原 {date}</source>
         <translation>; moved past holidays, originally {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="373"/>
+        <location filename="../../ui/cases/detail.py" line="372"/>
         <source>；节假日安排未载入，仅按周末推算</source>
         <translation>; holidays not loaded, counted on weekends only</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="389"/>
+        <location filename="../../ui/cases/detail.py" line="388"/>
         <source>办结</source>
         <translation>Closure</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="390"/>
+        <location filename="../../ui/cases/detail.py" line="389"/>
         <source>办结时间</source>
         <translation>Closed at</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="703"/>
+        <location filename="../../ui/cases/detail.py" line="597"/>
         <source>案件 {case_no}</source>
         <translation>Case {case_no}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="724"/>
+        <location filename="../../ui/cases/detail.py" line="618"/>
         <source>可选中复制</source>
         <translation>Select to copy</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="726"/>
+        <location filename="../../ui/cases/detail.py" line="620"/>
         <source>复制编号(&amp;C)</source>
         <translation>&amp;Copy number</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="754"/>
+        <location filename="../../ui/cases/detail.py" line="648"/>
         <source>案件信息</source>
         <translation>Case details</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="757"/>
-        <location filename="../../ui/cases/detail.py" line="821"/>
+        <location filename="../../ui/cases/detail.py" line="651"/>
+        <location filename="../../ui/cases/detail.py" line="715"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="757"/>
+        <location filename="../../ui/cases/detail.py" line="651"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="757"/>
+        <location filename="../../ui/cases/detail.py" line="651"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="757"/>
+        <location filename="../../ui/cases/detail.py" line="651"/>
         <source>内容</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="767"/>
+        <location filename="../../ui/cases/detail.py" line="661"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="771"/>
-        <location filename="../../ui/cases/detail.py" line="822"/>
+        <location filename="../../ui/cases/detail.py" line="665"/>
+        <location filename="../../ui/cases/detail.py" line="716"/>
         <source>部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="772"/>
-        <location filename="../../ui/cases/detail.py" line="823"/>
+        <location filename="../../ui/cases/detail.py" line="666"/>
+        <location filename="../../ui/cases/detail.py" line="717"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="774"/>
+        <location filename="../../ui/cases/detail.py" line="668"/>
         <source>部门案号</source>
         <translation>Dept. case no.</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="775"/>
+        <location filename="../../ui/cases/detail.py" line="669"/>
         <source>办理结果 / 退回理由</source>
         <translation>Result / reason for return</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="776"/>
+        <location filename="../../ui/cases/detail.py" line="670"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="799"/>
+        <location filename="../../ui/cases/detail.py" line="693"/>
         <source>重新推送(&amp;U)</source>
         <translation>Retry p&amp;ush</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="800"/>
+        <location filename="../../ui/cases/detail.py" line="694"/>
         <source>把选中的推送失败的转办重新放回推送队列（原转办编号）</source>
         <translation>Put the selected failed transfer back in the push queue (same transfer ID)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="802"/>
+        <location filename="../../ui/cases/detail.py" line="696"/>
         <source>改派(&amp;G)…</source>
         <translation>Re-r&amp;oute…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="803"/>
+        <location filename="../../ui/cases/detail.py" line="697"/>
         <source>选中的推送失败的转办改由另一个部门办理，须写明理由</source>
         <translation>Send the selected failed transfer to another department instead, with a reason</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="809"/>
+        <location filename="../../ui/cases/detail.py" line="703"/>
         <source>转办</source>
         <translation>Transfers</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="824"/>
+        <location filename="../../ui/cases/detail.py" line="718"/>
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="825"/>
+        <location filename="../../ui/cases/detail.py" line="719"/>
         <source>HTTP 状态</source>
         <translation>HTTP status</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="826"/>
+        <location filename="../../ui/cases/detail.py" line="720"/>
         <source>用时</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="827"/>
+        <location filename="../../ui/cases/detail.py" line="721"/>
         <source>错误</source>
         <translation>Error</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="840"/>
+        <location filename="../../ui/cases/detail.py" line="734"/>
         <source>推送记录</source>
         <translation>Push attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="844"/>
+        <location filename="../../ui/cases/detail.py" line="738"/>
         <source>重打回执(&amp;P)</source>
         <translation>Re&amp;print receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="845"/>
+        <location filename="../../ui/cases/detail.py" line="739"/>
         <source>预览并补打受理回执（Ctrl+P）</source>
         <translation>Preview and reprint the intake receipt (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="848"/>
+        <location filename="../../ui/cases/detail.py" line="742"/>
         <source>添加备注(&amp;N)</source>
         <translation>Add &amp;note</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="850"/>
+        <location filename="../../ui/cases/detail.py" line="744"/>
         <source>录入部门答复(&amp;A)</source>
         <translation>Record department &amp;answer</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="852"/>
+        <location filename="../../ui/cases/detail.py" line="746"/>
         <source>办结(&amp;E)</source>
         <translation>Clos&amp;e case</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="854"/>
+        <location filename="../../ui/cases/detail.py" line="748"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="855"/>
+        <location filename="../../ui/cases/detail.py" line="749"/>
         <source>重新读取案件（F5）</source>
         <translation>Reload the case (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="858"/>
+        <location filename="../../ui/cases/detail.py" line="752"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="859"/>
+        <location filename="../../ui/cases/detail.py" line="753"/>
         <source>关闭（Esc）</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="898"/>
+        <location filename="../../ui/cases/detail.py" line="792"/>
         <source>正在读取……</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="934"/>
+        <location filename="../../ui/cases/detail.py" line="828"/>
         <source>读取案件失败：{error}</source>
         <translation>Could not load the case: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="967"/>
+        <location filename="../../ui/cases/detail.py" line="863"/>
         <source>{window_label}：{window}&#x3000;{received_label}：{received}</source>
         <translation>{window_label}: {window}    {received_label}: {received}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="976"/>
+        <location filename="../../ui/cases/detail.py" line="872"/>
         <source>风险：{level}</source>
         <translation>Risk: {level}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="981"/>
+        <location filename="../../ui/cases/detail.py" line="877"/>
         <source>风险：未评估</source>
         <translation>Risk: not assessed</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="986"/>
+        <location filename="../../ui/cases/detail.py" line="882"/>
         <source>已于 {date} 办结：{outcome}，回访{satisfaction}</source>
         <translation>Closed on {date}: {outcome}; follow-up: {satisfaction}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="996"/>
+        <location filename="../../ui/cases/detail.py" line="892"/>
         <source>无未到期的法定期限</source>
         <translation>No pending statutory deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1002"/>
+        <location filename="../../ui/cases/detail.py" line="898"/>
         <source>下一期限：{label} {due}（已逾期 {n} 天）</source>
         <translation>Next deadline: {label} {due} ({n} day(s) overdue)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1008"/>
+        <location filename="../../ui/cases/detail.py" line="904"/>
         <source>下一期限：{label} {due}（今天到期）</source>
         <translation>Next deadline: {label} {due} (due today)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1011"/>
+        <location filename="../../ui/cases/detail.py" line="907"/>
         <source>下一期限：{label} {due}（还有 {n} 天）</source>
         <translation>Next deadline: {label} {due} ({n} day(s) left)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1055"/>
+        <location filename="../../ui/cases/detail.py" line="951"/>
         <source>推送失败：{0}</source>
         <translation>Push failed: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1072"/>
+        <location filename="../../ui/cases/detail.py" line="968"/>
         <source>推送失败：可重新推送或改派</source>
         <translation>Push failed: retry it or re-route it</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1128"/>
+        <location filename="../../ui/cases/detail.py" line="1024"/>
         <source>重新推送</source>
         <translation>Retry push</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1129"/>
+        <location filename="../../ui/cases/detail.py" line="1025"/>
         <source>改派…</source>
         <translation>Re-route…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1140"/>
+        <location filename="../../ui/cases/detail.py" line="1036"/>
         <source>共 {0} 次推送，其中 {1} 次未送达（最新的在最上面）</source>
         <translation>{0} push attempt(s), {1} not delivered (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1143"/>
+        <location filename="../../ui/cases/detail.py" line="1039"/>
         <source>尚无推送记录：转办等待推送，或部门未配置推送方式（凭转办单转办）。</source>
         <translation>No push attempts yet: the transfers are waiting to be pushed, or their departments have no transport (they get the printed transfer slip).</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1152"/>
+        <location filename="../../ui/cases/detail.py" line="1048"/>
         <source>{0} 毫秒</source>
         <translation>{0} ms</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1159"/>
+        <location filename="../../ui/cases/detail.py" line="1055"/>
         <source>转办编号：{0}</source>
         <translation>Transfer ID: {0}</translation>
     </message>
@@ -672,33 +672,33 @@ The details are in the log: {2}</translation>
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="649"/>
+        <location filename="../../ui/cases/detail.py" line="543"/>
         <source>办结案件</source>
         <translation>Close case</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="654"/>
-        <location filename="../../ui/cases/detail.py" line="660"/>
+        <location filename="../../ui/cases/detail.py" line="548"/>
+        <location filename="../../ui/cases/detail.py" line="554"/>
         <source>请选择</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="656"/>
+        <location filename="../../ui/cases/detail.py" line="550"/>
         <source>办结结果(&amp;O)：</source>
         <translation>&amp;Outcome:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="662"/>
+        <location filename="../../ui/cases/detail.py" line="556"/>
         <source>回访满意度(&amp;S)：</source>
         <translation>&amp;Satisfaction:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="666"/>
+        <location filename="../../ui/cases/detail.py" line="560"/>
         <source>备注(&amp;T)：</source>
         <translation>No&amp;te:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="667"/>
+        <location filename="../../ui/cases/detail.py" line="561"/>
         <source>办结</source>
         <translation>Close case</translation>
     </message>
@@ -1000,38 +1000,38 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>DeadLetterActions</name>
     <message>
-        <location filename="../../ui/reroute.py" line="289"/>
-        <location filename="../../ui/reroute.py" line="298"/>
+        <location filename="../../ui/reroute.py" line="179"/>
+        <location filename="../../ui/reroute.py" line="188"/>
         <source>重新推送</source>
         <translation>Retry push</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="291"/>
+        <location filename="../../ui/reroute.py" line="181"/>
         <source>把案件 {case_no} 转给{department}的转办重新放回推送队列？</source>
         <translation>Put the transfer of case {case_no} to {department} back in the push queue?</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="296"/>
+        <location filename="../../ui/reroute.py" line="186"/>
         <source>将使用原转办编号重新推送，部门不会收到重复的转办。如部门拒收的原因未解决，请改派。</source>
         <translation>It is pushed again with the same transfer ID, so the department never gets it twice. If what the department refused is not fixed, re-route it instead.</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="299"/>
+        <location filename="../../ui/reroute.py" line="189"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="319"/>
+        <location filename="../../ui/reroute.py" line="209"/>
         <source>已重新排队：案件 {case_no} → {department}</source>
         <translation>Queued again: case {case_no} → {department}</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="332"/>
+        <location filename="../../ui/reroute.py" line="222"/>
         <source>出现意外错误，未重新推送：{error}</source>
         <translation>Unexpected error, not queued again: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="352"/>
+        <location filename="../../ui/reroute.py" line="242"/>
         <source>已改派：案件 {case_no} 改由{department}办理</source>
         <translation>Re-routed: case {case_no} now goes to {department}</translation>
     </message>
@@ -1086,6 +1086,19 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <translation>An unexpected error occurred; the last action may not have completed. Data already saved is not affected.
 
 {0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>FieldDialog</name>
+    <message>
+        <location filename="../../ui/field_dialog.py" line="45"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_dialog.py" line="58"/>
+        <source>{0}（Ctrl+Enter）</source>
+        <translation>{0} (Ctrl+Enter)</translation>
     </message>
 </context>
 <context>
@@ -1741,17 +1754,17 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="573"/>
+        <location filename="../../ui/cases/detail.py" line="467"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="576"/>
+        <location filename="../../ui/cases/detail.py" line="470"/>
         <source>例如：申请人来电询问进展，已告知正在办理</source>
         <translation>e.g. The applicant phoned about progress; told the case is in hand</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="577"/>
+        <location filename="../../ui/cases/detail.py" line="471"/>
         <source>备注(&amp;T)：</source>
         <translation>No&amp;te:</translation>
     </message>
@@ -2146,67 +2159,57 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>RerouteDialog</name>
     <message>
-        <location filename="../../ui/reroute.py" line="86"/>
+        <location filename="../../ui/reroute.py" line="77"/>
         <source>改派 — 案件 {0}</source>
         <translation>Re-route — case {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="91"/>
+        <location filename="../../ui/reroute.py" line="79"/>
         <source>{department}（{role}）</source>
         <translation>{department} ({role})</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="95"/>
+        <location filename="../../ui/reroute.py" line="83"/>
         <source>现转办部门：{0}</source>
         <translation>Transferred to: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="99"/>
+        <location filename="../../ui/reroute.py" line="87"/>
         <source>推送失败原因：{0}</source>
         <translation>Why the push failed: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="112"/>
+        <location filename="../../ui/reroute.py" line="97"/>
         <source>请选择部门</source>
         <translation>Choose a department</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="114"/>
+        <location filename="../../ui/reroute.py" line="99"/>
         <source>改派到(&amp;D)：</source>
         <translation>Re-route &amp;to:</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="118"/>
+        <location filename="../../ui/reroute.py" line="103"/>
         <source>例如：该部门系统拒收，经与司法局沟通改由其办理</source>
         <translation>e.g. the department&apos;s system refuses it; agreed with the justice bureau that it takes the case</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="119"/>
+        <location filename="../../ui/reroute.py" line="104"/>
         <source>改派理由(&amp;R)：</source>
         <translation>&amp;Reason:</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="128"/>
+        <location filename="../../ui/reroute.py" line="71"/>
         <source>改派</source>
         <translation>Re-route</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="129"/>
-        <source>改派（Ctrl+Enter）</source>
-        <translation>Re-route (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reroute.py" line="130"/>
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reroute.py" line="191"/>
+        <location filename="../../ui/reroute.py" line="111"/>
         <source>请选择改派的部门</source>
         <translation>choose the department to re-route to</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="257"/>
+        <location filename="../../ui/reroute.py" line="147"/>
         <source>出现意外错误，未改派：{error}</source>
         <translation>Unexpected error, not re-routed: {error}</translation>
     </message>
@@ -2342,27 +2345,17 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>_ActionDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="438"/>
+        <location filename="../../ui/cases/detail.py" line="418"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="439"/>
-        <source>保存（Ctrl+Enter）</source>
-        <translation>Save (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="440"/>
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location filename="../../ui/cases/detail.py" line="558"/>
+        <location filename="../../ui/cases/detail.py" line="452"/>
         <source>（已重新读取案件）</source>
         <translation> (case reloaded)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="564"/>
+        <location filename="../../ui/cases/detail.py" line="458"/>
         <source>出现意外错误，未保存：{error}</source>
         <translation>Unexpected error; nothing saved: {error}</translation>
     </message>

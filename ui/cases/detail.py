@@ -25,15 +25,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -50,9 +48,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception.errors import FieldError, ReceptionError, ValidationFailed
+from reception.errors import ReceptionError, ValidationFailed
 from reception.idcard import ID_TYPES
 from reception.labels import ENUMS, enum_label, field_label
+from ui.field_dialog import FieldDialog
 from ui.hooks import require_hooks
 
 log = logging.getLogger(__name__)
@@ -408,148 +407,43 @@ def _dot(colour: str) -> QIcon:
 # -- the action dialogs -----------------------------------------------------------------------------------
 
 
-class _ActionDialog(QDialog):
-    """A small window-modal form whose input the core checks; errors appear under their fields."""
+class _ActionDialog(FieldDialog):
+    """One of the case's actions (note, answer, close): a checked form calling ``reception.tracking``."""
 
     succeeded = Signal(object)  # reception.tracking.Tracked
 
     call_name = ""
 
     def __init__(self, detail: CaseDetailDialog):
-        super().__init__(detail)
+        super().__init__(detail.desk, detail, ok_text=self.tr("保存"))
         self.detail = detail
-        self.desk = detail.desk
         self.case_no = detail.case_no
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setMinimumWidth(480)
-        self._errors: dict[str, QLabel] = {}
-        self._busy = False
-        root = QVBoxLayout(self)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        root.addLayout(self.form)
-        self.general_error = QLabel()
-        self.general_error.setWordWrap(True)
-        self.general_error.setStyleSheet(f"QLabel {{ color: {OVERDUE}; }}")
-        self.general_error.hide()
-        root.addWidget(self.general_error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("保存"))
-        self.ok_button.setToolTip(self.tr("保存（Ctrl+Enter）"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        root.addWidget(self.buttons)
-        for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self.submit)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Ctrl+Enter saves from inside a text box too (the shortcut needs an active window; a key press
-        # the text box receives directly would otherwise become a line break)
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
-            self.submit()
-            return True
-        return super().eventFilter(watched, event)
-
-    def add_field(self, key: str, label: str, widget: QWidget) -> QLabel:
-        box = QWidget()
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(2)
-        lay.addWidget(widget)
-        widget.installEventFilter(self)
-        err = QLabel()
-        err.setWordWrap(True)
-        err.setStyleSheet(f"QLabel {{ color: {OVERDUE}; }}")
-        err.hide()
-        lay.addWidget(err)
-        caption = QLabel(label)
-        caption.setBuddy(widget)
-        self.form.addRow(caption, box)
-        self._errors[key] = err
-        return caption
-
-    def error_text(self, key: str) -> str:
-        """The message shown under the field ``key`` ("" when none)."""
-        label = self._errors.get(key)
-        return label.text() if label is not None and not label.isHidden() else ""
-
-    def clear_errors(self) -> None:
-        for label in self._errors.values():
-            label.clear()
-            label.hide()
-        self.general_error.clear()
-        self.general_error.hide()
-
-    def show_errors(self, errors: list[FieldError]) -> None:
-        lang = self.desk.lang
-        general: list[str] = []
-        first: QWidget | None = None
-        for e in errors:
-            label = self._errors.get(e.field)
-            if label is None:
-                general.append(e.text(lang))
-                continue
-            label.setText((label.text() + "\n" if label.text() else "") + e.message(lang))
-            label.show()
-            if first is None:
-                first = label.parentWidget().layout().itemAt(0).widget()
-        if general:
-            self.show_general("\n".join(general))
-        if first is not None:
-            first.setFocus()
-
-    def show_general(self, text: str) -> None:
-        self.general_error.setText(text)
-        self.general_error.show()
 
     def __init_subclass__(cls, **kwargs):  # each dialog defines values() -> dict
         super().__init_subclass__(**kwargs)
         require_hooks(cls, _ActionDialog, ("values",))
 
     def submit(self) -> None:
-        if self._busy:
+        if self.busy:
             return
-        self.clear_errors()
-        self._busy = True
-        self.ok_button.setEnabled(False)
-        self.setCursor(Qt.CursorShape.BusyCursor)
-        self.desk.runner.run(
+        self.run_checked(
             tracking_call,
             self.call_name,
             self.desk.ctx,
             self.detail.case_no,
             user=self.desk.clerk,
             **self.values(),
-            on_done=self._done,
-            on_error=self._failed,
             name=f"case-{self.call_name}",
         )
 
-    def _idle(self) -> bool:
-        self._busy = False
-        if not shiboken6.isValid(self):
-            return False
-        self.ok_button.setEnabled(True)
-        self.unsetCursor()
-        return True
+    def succeeded_with(self, result: Any) -> None:
+        self.succeeded.emit(result)
 
-    def _done(self, result: Any) -> None:
-        alive = self._idle()
-        if alive:
-            self.accept()
-            self.succeeded.emit(result)
+    def done_after(self, result: Any) -> None:
         # every page (the case list, the detail dialog itself) reloads through the desk's signal
         self.desk.case_changed.emit(self.case_no)
 
-    def _failed(self, exc: BaseException) -> None:
-        if not self._idle():
-            return
+    def failed_with(self, exc: BaseException) -> None:
         from reception.tracking import CaseChanged
 
         if isinstance(exc, ValidationFailed):
@@ -664,7 +558,7 @@ class CloseDialog(_ActionDialog):
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setMaximumHeight(100)
         self.add_field("note", self.tr("备注(&T)："), self.note_edit)
-        self.ok_button.setText(self.tr("办结"))
+        self.set_ok_text(self.tr("办结"))
         self.outcome_box.setFocus()
 
     def values(self) -> dict:
