@@ -207,6 +207,8 @@ class Lane:
                 self._pause()
             if unsent:
                 self._put_back(unsent, error, figures)
+            if error is not None:  # the department is not answering: this round ends here
+                return
 
     def _pause(self) -> None:
         """The department is not answering: wait (full-jitter backoff, growing with each round that ends

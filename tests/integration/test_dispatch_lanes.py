@@ -1,8 +1,9 @@
-"""The dispatcher's lanes against the reference receiver (``tests/department_receiver.py``) on 127.0.0.1:
-several requests under way at once; a department that stops answering pauses its lane (its entries stay
-due, no attempt is counted against those not sent) and its backlog goes at once when it answers again;
-entries past the age limit become dead letters even while nothing can be sent; credentials are read
-again after a refusal; a status the clerk recorded by hand first is not recorded again when polled."""
+"""The dispatcher's lanes, on SQLite and on PostgreSQL, against the reference receiver
+(``tests/department_receiver.py``) on 127.0.0.1: several requests under way at once; a department that
+stops answering pauses its lane (its entries stay due, no attempt is counted against those not sent) and
+its backlog goes at once when it answers again; entries past the age limit become dead letters even
+while nothing can be sent; credentials are read again after a refusal; a status the clerk recorded by
+hand first is not recorded again when polled."""
 
 from __future__ import annotations
 
@@ -33,9 +34,18 @@ def secrets(token: str = receiver_fixtures.TOKEN) -> None:
         set_secret(f"dept-{code}-signing-key", receiver_fixtures.SIGNING_KEY)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def lanes_db(request, tmp_path) -> str:
+    """Each test on a SQLite file and on the PostgreSQL server the tests start (``pg_url``)."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return "sqlite:///" + (tmp_path / "hall.sqlite3").as_posix()
+
+
 @pytest.fixture
-def hall(tmp_path, db_url, department_receiver):
+def hall(tmp_path, lanes_db, department_receiver):
     """hrss (lead of a labour case) and legal_aid (assisting), each behind its own reference receiver."""
+    db_url = lanes_db
     receivers = {code: department_receiver(code) for code in PUSHED}
     secrets()
 
