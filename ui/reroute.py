@@ -32,7 +32,6 @@ from ui.field_dialog import FieldDialog
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class DeadTransfer:
     """The transfer a clerk acts on: which case, which department, and why it failed."""
@@ -42,6 +41,8 @@ class DeadTransfer:
     department: str
     role: str
     reason: str | None = None
+    #: the department returned it (退回) rather than the dispatcher giving up on it
+    returned: bool = False
 
 
 # -- work done off the GUI thread -------------------------------------------------------------------------
@@ -84,7 +85,8 @@ class RerouteDialog(FieldDialog):
         self.about_label.setWordWrap(True)
         self.root.insertWidget(0, self.about_label)
         if target.reason:
-            self.reason_shown = QLabel(self.tr("推送失败原因：{0}").format(target.reason))
+            shown = self.tr("部门退回理由：{0}") if target.returned else self.tr("推送失败原因：{0}")
+            self.reason_shown = QLabel(shown.format(target.reason))
             self.reason_shown.setWordWrap(True)
             self.reason_shown.setObjectName("hint")
             self.reason_shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -269,7 +269,7 @@ The details are in the log: {2}</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="651"/>
-        <location filename="../../ui/cases/detail.py" line="715"/>
+        <location filename="../../ui/cases/detail.py" line="717"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -295,13 +295,13 @@ The details are in the log: {2}</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="665"/>
-        <location filename="../../ui/cases/detail.py" line="716"/>
+        <location filename="../../ui/cases/detail.py" line="718"/>
         <source>部门</source>
         <translation>Department</translation>
     </message>
     <message>
         <location filename="../../ui/cases/detail.py" line="666"/>
-        <location filename="../../ui/cases/detail.py" line="717"/>
+        <location filename="../../ui/cases/detail.py" line="719"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
@@ -336,172 +336,172 @@ The details are in the log: {2}</translation>
         <translation>Re-r&amp;oute…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="697"/>
-        <source>选中的推送失败的转办改由另一个部门办理，须写明理由</source>
-        <translation>Send the selected failed transfer to another department instead, with a reason</translation>
+        <location filename="../../ui/cases/detail.py" line="698"/>
+        <source>选中的推送失败或被部门退回的转办改由另一个部门办理，须写明理由</source>
+        <translation>Send the selected failed or returned transfer to another department instead (a reason is required)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="703"/>
+        <location filename="../../ui/cases/detail.py" line="705"/>
         <source>转办</source>
         <translation>Transfers</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="718"/>
+        <location filename="../../ui/cases/detail.py" line="720"/>
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="719"/>
+        <location filename="../../ui/cases/detail.py" line="721"/>
         <source>HTTP 状态</source>
         <translation>HTTP status</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="720"/>
+        <location filename="../../ui/cases/detail.py" line="722"/>
         <source>用时</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="721"/>
+        <location filename="../../ui/cases/detail.py" line="723"/>
         <source>错误</source>
         <translation>Error</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="734"/>
+        <location filename="../../ui/cases/detail.py" line="736"/>
         <source>推送记录</source>
         <translation>Push attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="738"/>
+        <location filename="../../ui/cases/detail.py" line="740"/>
         <source>重打回执(&amp;P)</source>
         <translation>Re&amp;print receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="739"/>
+        <location filename="../../ui/cases/detail.py" line="741"/>
         <source>预览并补打受理回执（Ctrl+P）</source>
         <translation>Preview and reprint the intake receipt (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="742"/>
+        <location filename="../../ui/cases/detail.py" line="744"/>
         <source>添加备注(&amp;N)</source>
         <translation>Add &amp;note</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="744"/>
+        <location filename="../../ui/cases/detail.py" line="746"/>
         <source>录入部门答复(&amp;A)</source>
         <translation>Record department &amp;answer</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="746"/>
+        <location filename="../../ui/cases/detail.py" line="748"/>
         <source>办结(&amp;E)</source>
         <translation>Clos&amp;e case</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="748"/>
+        <location filename="../../ui/cases/detail.py" line="750"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="749"/>
+        <location filename="../../ui/cases/detail.py" line="751"/>
         <source>重新读取案件（F5）</source>
         <translation>Reload the case (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="752"/>
+        <location filename="../../ui/cases/detail.py" line="754"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="753"/>
+        <location filename="../../ui/cases/detail.py" line="755"/>
         <source>关闭（Esc）</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="792"/>
+        <location filename="../../ui/cases/detail.py" line="794"/>
         <source>正在读取……</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="828"/>
+        <location filename="../../ui/cases/detail.py" line="830"/>
         <source>读取案件失败：{error}</source>
         <translation>Could not load the case: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="863"/>
+        <location filename="../../ui/cases/detail.py" line="865"/>
         <source>{window_label}：{window}&#x3000;{received_label}：{received}</source>
         <translation>{window_label}: {window}    {received_label}: {received}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="872"/>
+        <location filename="../../ui/cases/detail.py" line="874"/>
         <source>风险：{level}</source>
         <translation>Risk: {level}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="877"/>
+        <location filename="../../ui/cases/detail.py" line="879"/>
         <source>风险：未评估</source>
         <translation>Risk: not assessed</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="882"/>
+        <location filename="../../ui/cases/detail.py" line="884"/>
         <source>已于 {date} 办结：{outcome}，回访{satisfaction}</source>
         <translation>Closed on {date}: {outcome}; follow-up: {satisfaction}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="892"/>
+        <location filename="../../ui/cases/detail.py" line="894"/>
         <source>无未到期的法定期限</source>
         <translation>No pending statutory deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="898"/>
+        <location filename="../../ui/cases/detail.py" line="900"/>
         <source>下一期限：{label} {due}（已逾期 {n} 天）</source>
         <translation>Next deadline: {label} {due} ({n} day(s) overdue)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="904"/>
+        <location filename="../../ui/cases/detail.py" line="906"/>
         <source>下一期限：{label} {due}（今天到期）</source>
         <translation>Next deadline: {label} {due} (due today)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="907"/>
+        <location filename="../../ui/cases/detail.py" line="909"/>
         <source>下一期限：{label} {due}（还有 {n} 天）</source>
         <translation>Next deadline: {label} {due} ({n} day(s) left)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="951"/>
+        <location filename="../../ui/cases/detail.py" line="953"/>
         <source>推送失败：{0}</source>
         <translation>Push failed: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="968"/>
+        <location filename="../../ui/cases/detail.py" line="970"/>
         <source>推送失败：可重新推送或改派</source>
         <translation>Push failed: retry it or re-route it</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1024"/>
+        <location filename="../../ui/cases/detail.py" line="1028"/>
         <source>重新推送</source>
         <translation>Retry push</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1025"/>
+        <location filename="../../ui/cases/detail.py" line="1029"/>
         <source>改派…</source>
         <translation>Re-route…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1036"/>
+        <location filename="../../ui/cases/detail.py" line="1040"/>
         <source>共 {0} 次推送，其中 {1} 次未送达（最新的在最上面）</source>
         <translation>{0} push attempt(s), {1} not delivered (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1039"/>
+        <location filename="../../ui/cases/detail.py" line="1043"/>
         <source>尚无推送记录：转办等待推送，或部门未配置推送方式（凭转办单转办）。</source>
         <translation>No push attempts yet: the transfers are waiting to be pushed, or their departments have no transport (they get the printed transfer slip).</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1048"/>
+        <location filename="../../ui/cases/detail.py" line="1052"/>
         <source>{0} 毫秒</source>
         <translation>{0} ms</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1055"/>
+        <location filename="../../ui/cases/detail.py" line="1059"/>
         <source>转办编号：{0}</source>
         <translation>Transfer ID: {0}</translation>
     </message>
@@ -1000,38 +1000,38 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>DeadLetterActions</name>
     <message>
-        <location filename="../../ui/reroute.py" line="179"/>
-        <location filename="../../ui/reroute.py" line="188"/>
+        <location filename="../../ui/reroute.py" line="181"/>
+        <location filename="../../ui/reroute.py" line="190"/>
         <source>重新推送</source>
         <translation>Retry push</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="181"/>
+        <location filename="../../ui/reroute.py" line="183"/>
         <source>把案件 {case_no} 转给{department}的转办重新放回推送队列？</source>
         <translation>Put the transfer of case {case_no} to {department} back in the push queue?</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="186"/>
+        <location filename="../../ui/reroute.py" line="188"/>
         <source>将使用原转办编号重新推送，部门不会收到重复的转办。如部门拒收的原因未解决，请改派。</source>
         <translation>It is pushed again with the same transfer ID, so the department never gets it twice. If what the department refused is not fixed, re-route it instead.</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="189"/>
+        <location filename="../../ui/reroute.py" line="191"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="209"/>
+        <location filename="../../ui/reroute.py" line="211"/>
         <source>已重新排队：案件 {case_no} → {department}</source>
         <translation>Queued again: case {case_no} → {department}</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="222"/>
+        <location filename="../../ui/reroute.py" line="224"/>
         <source>出现意外错误，未重新推送：{error}</source>
         <translation>Unexpected error, not queued again: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="242"/>
+        <location filename="../../ui/reroute.py" line="244"/>
         <source>已改派：案件 {case_no} 改由{department}办理</source>
         <translation>Re-routed: case {case_no} now goes to {department}</translation>
     </message>
@@ -1792,214 +1792,214 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <translation>Last push delivered at {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="102"/>
+        <location filename="../../ui/queues.py" line="118"/>
         <source>推送状态</source>
         <translation>Department queues</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="110"/>
+        <location filename="../../ui/queues.py" line="126"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="111"/>
+        <location filename="../../ui/queues.py" line="127"/>
         <source>重新读取各部门队列（F5）</source>
         <translation>Read the department queues again (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="119"/>
-        <location filename="../../ui/queues.py" line="169"/>
+        <location filename="../../ui/queues.py" line="135"/>
+        <location filename="../../ui/queues.py" line="175"/>
         <source>部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="120"/>
+        <location filename="../../ui/queues.py" line="136"/>
         <source>推送方式</source>
         <translation>Transport</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="121"/>
-        <location filename="../../ui/queues.py" line="173"/>
+        <location filename="../../ui/queues.py" line="137"/>
+        <location filename="../../ui/queues.py" line="179"/>
         <source>最近一次推送</source>
         <translation>Last push</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="122"/>
+        <location filename="../../ui/queues.py" line="138"/>
         <source>待推送</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="123"/>
+        <location filename="../../ui/queues.py" line="139"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="124"/>
+        <location filename="../../ui/queues.py" line="140"/>
         <source>已送达</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="125"/>
+        <location filename="../../ui/queues.py" line="141"/>
         <source>转办状态</source>
         <translation>Transfers by status</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="126"/>
+        <location filename="../../ui/queues.py" line="142"/>
         <source>最早待推送</source>
         <translation>Oldest waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="127"/>
+        <location filename="../../ui/queues.py" line="143"/>
         <source>最近错误</source>
         <translation>Last error</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="149"/>
+        <location filename="../../ui/queues.py" line="155"/>
         <source>推送失败</source>
         <translation>Failed pushes</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="158"/>
+        <location filename="../../ui/queues.py" line="164"/>
         <source>部门(&amp;B)：</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="168"/>
+        <location filename="../../ui/queues.py" line="174"/>
         <source>案件编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="170"/>
+        <location filename="../../ui/queues.py" line="176"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="171"/>
+        <location filename="../../ui/queues.py" line="177"/>
         <source>推送失败原因</source>
         <translation>Why it failed</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="172"/>
+        <location filename="../../ui/queues.py" line="178"/>
         <source>尝试次数</source>
         <translation>Attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="199"/>
+        <location filename="../../ui/queues.py" line="195"/>
         <source>重新推送(&amp;R)</source>
         <translation>&amp;Retry push</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="200"/>
+        <location filename="../../ui/queues.py" line="196"/>
         <source>把选中的转办重新放回推送队列（原转办编号，部门不会重复收到）</source>
         <translation>Put the selected transfer back in the push queue (same transfer ID: the department never gets it twice)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="202"/>
+        <location filename="../../ui/queues.py" line="198"/>
         <source>改派(&amp;T)…</source>
         <translation>Re-rou&amp;te…</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="203"/>
+        <location filename="../../ui/queues.py" line="199"/>
         <source>改由本厅配置中的另一个部门办理，须写明理由</source>
         <translation>Send it to another department of the hall configuration instead, with a reason</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="205"/>
+        <location filename="../../ui/queues.py" line="201"/>
         <source>打开案件(&amp;O)</source>
         <translation>&amp;Open case</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="206"/>
+        <location filename="../../ui/queues.py" line="202"/>
         <source>打开选中转办所属的案件（Enter）</source>
         <translation>Open the case of the selected transfer (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="287"/>
+        <location filename="../../ui/queues.py" line="283"/>
         <source>无法读取部门队列：{0}</source>
         <translation>Cannot read the department queues: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="311"/>
+        <location filename="../../ui/queues.py" line="307"/>
         <source>待推送 {0} 条，失败 {1} 条；{2} 个部门中 {3} 个已配置推送方式。</source>
         <translation>{0} waiting, {1} failed; {3} of {2} departments have a transport configured.</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="318"/>
+        <location filename="../../ui/queues.py" line="314"/>
         <source>各部门均未配置推送地址：转办已保存在待推送队列中，不会自动送达。请在本厅配置文件的 [department.transport] 中配置后再启用推送。</source>
         <translation>No department has a transport configured: transfers are kept in the outbox and are not delivered automatically. Configure [department.transport] in the hall configuration file to enable pushing.</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="323"/>
+        <location filename="../../ui/queues.py" line="319"/>
         <source>连通情况以最近一次推送的结果为准；尚未推送的部门无法判断是否连通。</source>
         <translation>Reachability is known only from the last push; for departments not pushed to yet it is unknown.</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="329"/>
+        <location filename="../../ui/queues.py" line="325"/>
         <source>{0}（已不在配置中）</source>
         <translation>{0} (no longer configured)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="336"/>
+        <location filename="../../ui/queues.py" line="332"/>
         <source>未配置</source>
         <translation>not configured</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="373"/>
+        <location filename="../../ui/queues.py" line="369"/>
         <source>时间：{0}</source>
         <translation>Time: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="374"/>
+        <location filename="../../ui/queues.py" line="370"/>
         <source>结果：{0}</source>
         <translation>Outcome: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="377"/>
+        <location filename="../../ui/queues.py" line="373"/>
         <source>HTTP 状态：{0}</source>
         <translation>HTTP status: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="379"/>
+        <location filename="../../ui/queues.py" line="375"/>
         <source>错误：{0}</source>
         <translation>Error: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="381"/>
+        <location filename="../../ui/queues.py" line="377"/>
         <source>未能连通该部门</source>
         <translation>The department could not be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="383"/>
+        <location filename="../../ui/queues.py" line="379"/>
         <source>部门系统已应答，但拒收</source>
         <translation>The department&apos;s system answered, but refused it</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="407"/>
+        <location filename="../../ui/queues.py" line="403"/>
         <source>全部部门（{0}）</source>
         <translation>All departments ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="410"/>
+        <location filename="../../ui/queues.py" line="406"/>
         <source>{0}（{1}）</source>
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="436"/>
+        <location filename="../../ui/queues.py" line="432"/>
         <source>没有推送失败的转办</source>
         <translation>No failed pushes</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="438"/>
+        <location filename="../../ui/queues.py" line="434"/>
         <source>共 {0} 条，需要人工处理</source>
         <translation>{0} in all, waiting for a person</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="440"/>
+        <location filename="../../ui/queues.py" line="436"/>
         <source>{0} 条（全部部门共 {1} 条）</source>
         <translation>{0} ({1} for all departments)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="463"/>
+        <location filename="../../ui/queues.py" line="459"/>
         <source>转办编号：{0}</source>
         <translation>Transfer ID: {0}</translation>
     </message>
@@ -2159,57 +2159,63 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>RerouteDialog</name>
     <message>
-        <location filename="../../ui/reroute.py" line="77"/>
+        <location filename="../../ui/reroute.py" line="78"/>
         <source>改派 — 案件 {0}</source>
         <translation>Re-route — case {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="79"/>
+        <location filename="../../ui/reroute.py" line="80"/>
         <source>{department}（{role}）</source>
         <translation>{department} ({role})</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="83"/>
+        <location filename="../../ui/reroute.py" line="84"/>
         <source>现转办部门：{0}</source>
         <translation>Transferred to: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="87"/>
+        <location filename="../../ui/reroute.py" line="88"/>
         <source>推送失败原因：{0}</source>
         <translation>Why the push failed: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="97"/>
+        <location filename="../../ui/reroute.py" line="88"/>
+        <source>部门退回理由：{0}</source>
+        <translation>Returned by the department: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reroute.py" line="99"/>
         <source>请选择部门</source>
         <translation>Choose a department</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="99"/>
+        <location filename="../../ui/reroute.py" line="101"/>
         <source>改派到(&amp;D)：</source>
         <translation>Re-route &amp;to:</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="103"/>
+        <location filename="../../ui/reroute.py" line="105"/>
         <source>例如：该部门系统拒收，经与司法局沟通改由其办理</source>
         <translation>e.g. the department&apos;s system refuses it; agreed with the justice bureau that it takes the case</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="104"/>
+        <location filename="../../ui/reroute.py" line="106"/>
         <source>改派理由(&amp;R)：</source>
         <translation>&amp;Reason:</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="71"/>
+        <location filename="../../ui/reroute.py" line="72"/>
         <source>改派</source>
+        <extracomment>the department returned it (退回) rather than the dispatcher giving up on it</extracomment>
         <translation>Re-route</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="111"/>
+        <location filename="../../ui/reroute.py" line="113"/>
         <source>请选择改派的部门</source>
         <translation>choose the department to re-route to</translation>
     </message>
     <message>
-        <location filename="../../ui/reroute.py" line="147"/>
+        <location filename="../../ui/reroute.py" line="149"/>
         <source>出现意外错误，未改派：{error}</source>
         <translation>Unexpected error, not re-routed: {error}</translation>
     </message>

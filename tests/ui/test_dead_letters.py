@@ -389,3 +389,29 @@ def test_english_dead_letters_and_reroute_dialog(qtbot, qapp, settings, pushing_
     finally:
         en.runner.shutdown(wait=True)
         QApplication.processEvents()
+
+
+def test_a_transfer_the_department_returned_is_rerouted_from_the_case(qtbot, desk, pushing_hall):
+    """退回 goes back to the clerk: the returned transfer can be re-routed (not retried) from the case."""
+    from reception.tracking import record_answer
+
+    h = pushing_hall
+    case_no = h.case()
+    h.push()
+    record_answer(desk.ctx, case_no, department="hrss", kind="returned", text="不属于本部门职责", user="联络员")
+    dlg = open_detail(qtbot, desk, case_no)
+    dlg.tabs.setCurrentIndex(2)
+    table = dlg.transfer_table
+    table.selectRow(dlg.row_of_transfer("hrss"))
+    assert not dlg.retry_transfer_button.isEnabled() and dlg.reroute_transfer_button.isEnabled()
+    assert dlg.retry_transfer() is None
+    reroute = dlg.reroute_transfer()
+    assert reroute.reason_shown.text() == "部门退回理由：不属于本部门职责"
+    reroute.department_box.setCurrentIndex(reroute.department_box.findData("labour_arbitration"))
+    type_text(reroute.reason_edit, "人社局退回，改由劳动仲裁院办理")
+    with qtbot.waitSignal(dlg.loaded, timeout=15_000):
+        qtbot.mouseClick(reroute.ok_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, desk)
+    shown = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert shown[HRSS] == "已撤回" and "已转办" in shown.values()
+    assert dlg.info.status == "routed"  # the lead's re-routing takes the returned case back to routed

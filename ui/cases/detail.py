@@ -694,7 +694,9 @@ class CaseDetailDialog(QDialog):
         self.retry_transfer_button.setToolTip(self.tr("把选中的推送失败的转办重新放回推送队列（原转办编号）"))
         self.retry_transfer_button.clicked.connect(lambda: self.retry_transfer())
         self.reroute_transfer_button = QPushButton(self.tr("改派(&G)…"))
-        self.reroute_transfer_button.setToolTip(self.tr("选中的推送失败的转办改由另一个部门办理，须写明理由"))
+        self.reroute_transfer_button.setToolTip(
+            self.tr("选中的推送失败或被部门退回的转办改由另一个部门办理，须写明理由")
+        )
         self.reroute_transfer_button.clicked.connect(lambda: self.reroute_transfer())
         for b in (self.retry_transfer_button, self.reroute_transfer_button):
             b.setAutoDefault(False)
@@ -998,30 +1000,32 @@ class CaseDetailDialog(QDialog):
                 return row
         return -1
 
-    def _dead_transfer(self):
-        """The selected transfer when it is a dead letter of an open case, as a ``ui.reroute.DeadTransfer``."""
+    def _dead_transfer(self, *, returned_too: bool = False):
+        """The selected transfer when it is a dead letter of an open case (with ``returned_too``, also one
+        the department returned: the clerk re-routes it), as a ``ui.reroute.DeadTransfer``."""
         if self.info is None or self.info.status == "closed":
             return None
         tid = self.selected_transfer()
         t = next((t for t in self.info.transfers if t.id == tid), None)
-        if t is None or t.status != "failed":
+        if t is None or t.status not in (("failed", "rejected") if returned_too else ("failed",)):
             return None
         from ui.reroute import DeadTransfer
 
-        return DeadTransfer(t.id, self.case_no, t.department, t.role, self._last_error(t.id))
+        reason = self._last_error(t.id) if t.status == "failed" else t.reason
+        return DeadTransfer(t.id, self.case_no, t.department, t.role, reason, returned=t.status == "rejected")
 
     def _update_transfer_actions(self) -> None:
-        dead = self._dead_transfer() is not None
-        self.retry_transfer_button.setEnabled(dead)
-        self.reroute_transfer_button.setEnabled(dead)
+        self.retry_transfer_button.setEnabled(self._dead_transfer() is not None)
+        self.reroute_transfer_button.setEnabled(self._dead_transfer(returned_too=True) is not None)
 
     def _transfer_menu(self, pos) -> None:
         from PySide6.QtWidgets import QMenu
 
-        if self._dead_transfer() is None:
+        if self._dead_transfer(returned_too=True) is None:
             return
         menu = QMenu(self.transfer_table)
-        menu.addAction(self.tr("重新推送"), lambda: self.retry_transfer())
+        if self._dead_transfer() is not None:
+            menu.addAction(self.tr("重新推送"), lambda: self.retry_transfer())
         menu.addAction(self.tr("改派…"), lambda: self.reroute_transfer())
         menu.popup(self.transfer_table.viewport().mapToGlobal(pos))
 
@@ -1131,8 +1135,8 @@ class CaseDetailDialog(QDialog):
         return self._dead_letter_actions().retry(target)
 
     def reroute_transfer(self):
-        """改派 the selected dead letter; returns the dialog, or None."""
-        target = self._dead_transfer()
+        """改派 the selected dead letter or returned transfer; returns the dialog, or None."""
+        target = self._dead_transfer(returned_too=True)
         if target is None:
             return None
         self.transfer_message.clear()
