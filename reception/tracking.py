@@ -481,6 +481,13 @@ def close_case(
         if c.status == "closed":
             raise _closed(c, tz)
         version = _bump(session, c, expected_version, now, status="closed", closed_at=now, outcome=o, satisfaction=s)
+        # the departments' statuses are no longer asked for (reception.dispatch.poll)
+        session.execute(
+            update(Transfer)
+            .where(Transfer.case_id == c.id, Transfer.next_poll_at.is_not(None))
+            .values(next_poll_at=None)
+            .execution_options(synchronize_session=False)
+        )
         met = late = 0
         for d in session.scalars(
             select(CaseDeadline).where(CaseDeadline.case_id == c.id, CaseDeadline.status == "open")

@@ -86,7 +86,7 @@ def apply_status(ctx: Context, transfer_id: str, status: RemoteStatus, *, now: d
     if row is None:
         return False
     department, seen, case_no, case_status = row
-    final = status.status in FINAL_REMOTE
+    final = status.status in FINAL_REMOTE or case_status == "closed"
     next_poll = None if final else now + timedelta(seconds=interval)
     recorded = False
     kind = STATUS_ANSWERS.get(status.status)
@@ -129,7 +129,9 @@ def poll_department(
     with ctx.db.read() as session:
         due = session.execute(
             select(Transfer.id, Transfer.queue_ref)
+            .join(Case, Case.id == Transfer.case_id)
             .where(
+                Case.status != "closed",
                 Transfer.department == department,
                 Transfer.next_poll_at.is_not(None),
                 Transfer.next_poll_at <= now,

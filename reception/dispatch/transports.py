@@ -50,6 +50,8 @@ REMOTE_STATUSES: tuple[str, ...] = (
 MAX_ERROR = 500
 #: seconds the department's token and signing key are kept in memory after a keyring read
 CREDENTIALS_TTL_S = 60.0
+#: seconds after which a temporary file in a folder inbox is a killed dispatcher's leftover
+STALE_TEMP_S = 3600.0
 #: an answer's body is read up to this many bytes (the contract's answers are small JSON objects)
 MAX_ANSWER_BYTES = 1 << 20
 USER_AGENT = "reception-desk-dispatcher"
@@ -417,11 +419,30 @@ class FolderTransport:
             raise ValueError(f"department {department.code}: no inbox folder")
         self.inbox = Path(t.inbox)
         self.outbox = Path(t.outbox) if t.outbox else None
+        self._tidied = False
 
     def close(self) -> None:
         pass
 
+    def tidy(self, *, older_than_s: float = STALE_TEMP_S) -> int:
+        """Remove temporary files a killed dispatcher left in the inbox (``.tmp-*.part``, older than
+        ``older_than_s``: a write takes milliseconds). Returns how many; problems are left for next time."""
+        cutoff = time.time() - older_than_s
+        removed = 0
+        try:
+            stale = [p for p in self.inbox.glob(".tmp-*.part") if p.stat().st_mtime < cutoff]
+        except OSError:
+            return 0
+        for p in stale:
+            with contextlib.suppress(OSError):
+                p.unlink()
+                removed += 1
+        return removed
+
     def send(self, transfer_id: str, body: bytes) -> SendResult:
+        if not self._tidied:  # once per dispatcher: what an earlier, killed one left half-written
+            self._tidied = True
+            self.tidy()
         name = f"{transfer_id}.json"
         try:
             write_atomic(self.inbox, name, body)

@@ -1,17 +1,19 @@
-"""Folder and manual transports, the PostgreSQL claim (SKIP LOCKED) and the command line."""
+"""Folder and manual transports, departments without a transport, and the PostgreSQL claim (SKIP LOCKED).
+
+The HTTP transport and the command line are tested against the reference receiver in
+``tests/integration/test_dispatch_http.py``."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
-from reception.cli import main
 from reception.context import open_context
 from reception.dispatch import Dispatcher
 from reception.dispatch.outbox import claim
@@ -19,8 +21,9 @@ from reception.dispatch.transports import write_atomic
 from reception.intake import register_case
 from reception.storage.models import Case, OutboxEntry, Transfer
 from reception.tracking import case_tracking
+from tests.dispatch_helpers import hall_with
 from tests.factories import base_case
-from tests.unit.dispatch_support import DeptServer, hall_with, http_transport, store_secrets
+from tests.folder_consumer import FolderConsumer
 
 
 def transfers(ctx, case_no) -> dict[str, Transfer]:
@@ -39,22 +42,11 @@ def test_write_atomic_leaves_no_partial_file(tmp_path):
     write_atomic(folder, "a.json", b'{"x":1}')
     write_atomic(folder, "a.json", b'{"x":1}')  # a resend replaces the file with the same bytes
     assert sorted(os.listdir(folder)) == ["a.json"] and (folder / "a.json").read_bytes() == b'{"x":1}'
-
-    class Boom(Exception):
-        pass
-
-    real = os.replace
-
-    def failing_replace(src, dst):
-        raise Boom
-
-    os.replace = failing_replace
-    try:
-        with pytest.raises(Boom):
-            write_atomic(folder, "b.json", b"{}")
-    finally:
-        os.replace = real
-    assert sorted(os.listdir(folder)) == ["a.json"]  # no temporary file left behind, no b.json
+    # the rename fails (a folder is in the way): no temporary file is left behind
+    (folder / "b.json").mkdir()
+    with pytest.raises(IsADirectoryError):
+        write_atomic(folder, "b.json", b"{}")
+    assert sorted(os.listdir(folder)) == ["a.json", "b.json"] and (folder / "b.json").is_dir()
 
 
 def test_folder_transport_writes_and_reads_status_files(tmp_path, db_url):
@@ -76,10 +68,13 @@ def test_folder_transport_writes_and_reads_status_files(tmp_path, db_url):
         # the manual department: nothing pushed, no pushed event for it
         kinds = [(e.kind, (e.detail or {}).get("department")) for e in case_tracking(ctx, case_no).timeline]
         assert ("pushed", "hrss") in kinds and ("pushed", "legal_aid") not in kinds
-        # the department drops a status file
-        out = hall.parent / "hrss" / "out"
-        status = {"queue_ref": t["hrss"].queue_ref, "status": "accepted", "department_case_no": "人社12号"}
-        write_atomic(out, f"{t['hrss'].id}.status.json", json.dumps(status).encode())
+        # the department (the reference consumer) takes the file and answers with a status file
+        dept = FolderConsumer(inbox, tmp_path / "dept.sqlite3", outbox=hall.parent / "hrss" / "out")
+        assert dept.sweep() == 1 and os.listdir(inbox) == []
+        (kept,) = dept.received()
+        assert (kept.transfer_id, kept.count) == (t["hrss"].id, 1) and dept.payload(kept.transfer_id) == body
+        assert t["hrss"].queue_ref == f"{t['hrss'].id}.json"
+        dept.set_status(t["hrss"].id, "accepted", department_case_no="人社12号")
         with ctx.db.write() as s:
             s.execute(update(Transfer).values(next_poll_at=datetime.now(UTC) - timedelta(seconds=1)))
         with Dispatcher(ctx) as d:
@@ -145,47 +140,69 @@ def test_postgresql_claim_skips_locked_entries(pg_url, tmp_path):
         ctx.close()
 
 
-def test_cli_dispatch_departments_deadletters_retry_reroute(tmp_path, db_url, capsys, monkeypatch):
-    server = DeptServer()
+def test_the_reference_folder_consumer_keeps_each_transfer_once(tmp_path):
+    """tests/folder_consumer.py: files being written are left alone, a resend (same name, same bytes) is
+    dropped, a resend with other bytes or a torn file is set aside, and with dedupe off every file is a row."""
+    import uuid
+
+    inbox = tmp_path / "in"
+
+    def transfer(tid: str, facts: str = "拖欠工资") -> bytes:
+        return json.dumps({"transfer": {"id": tid}, "case": {"facts": facts}}, ensure_ascii=False).encode()
+
+    a, b, c = (str(uuid.uuid4()) for _ in range(3))
+    dept = FolderConsumer(inbox, tmp_path / "dept.sqlite3")
+    write_atomic(inbox, f"{a}.json", transfer(a))
+    (inbox / ".tmp-abc123.part").write_bytes(b'{"transfer": {"id"')  # the hall is still writing this one
+    (inbox / "notes.txt").write_text("not a transfer", encoding="utf-8")
+    assert dept.sweep() == 1
+    write_atomic(inbox, f"{a}.json", transfer(a))  # written again after a crash: the same bytes
+    write_atomic(inbox, f"{b}.json", transfer(b))
+    (inbox / f"{c}.json").write_bytes(b'{"transfer": {"id": "')  # not written atomically: torn
+    assert dept.sweep() == 3 and dept.taken == 4
+    assert [(x.transfer_id, x.count) for x in dept.received()] == [(a, 1), (b, 1)]
+    assert dept.payload(b) == json.loads(transfer(b))
+    write_atomic(inbox, f"{a}.json", transfer(a, "别的内容"))  # never done by the hall: set aside
+    dept.sweep()
+    assert [p.split(":")[0] for p in dept.problems] == [f"{c}.json", f"{a}.json"]
+    assert "not JSON" in dept.problems[0] and "different bytes" in dept.problems[1]
+    assert sorted(p.name for p in inbox.iterdir()) == [".tmp-abc123.part", "notes.txt"]
+    # a file taken by a consumer that stopped before storing it is stored at the next start
+    write_atomic(dept.work, f"{c}.json", transfer(c))
+    again = FolderConsumer(inbox, tmp_path / "dept.sqlite3")
+    assert again.sweep() == 0 and {x.transfer_id for x in again.received()} == {a, b, c}
+    # dedupe off: every file taken is a row of its own
+    broken = FolderConsumer(tmp_path / "in2", tmp_path / "broken.sqlite3", dedupe=False).start()
     try:
-        hall = hall_with(tmp_path, {"hrss": http_transport(server.url), "legal_aid": http_transport(server.url)})
-        base = ["--db", db_url, "--config", str(hall), "--lang", "en"]
-        # only the token is stored (read from standard input): the signing key is missing
-        monkeypatch.setattr("sys.stdin", io.StringIO("test-token-123\n"))
-        assert main([*base, "secret", "set", "dept-hrss-token"]) == 0
-        store_secrets("legal_aid")
-        ctx = open_context(db_url, hall)
-        try:
-            case_no = register_case(ctx, base_case(ctx.config)).case_no
-        finally:
-            ctx.close()
-        capsys.readouterr()
-        assert main([*base, "dispatch", "--once", "--json"]) == 0
-        figures = json.loads(capsys.readouterr().out)
-        assert figures["legal_aid"]["delivered"] == 1 and figures["hrss"]["dead"] == 1  # no signing key
-        assert main([*base, "departments", "--json"]) == 0
-        rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
-        assert rows["hrss"]["transport"] == "http" and rows["hrss"]["dead_letters"] == 1
-        assert "dept-hrss-signing-key" in rows["hrss"]["last_error"]
-        assert rows["court"]["transport"] == "manual" and not rows["court"]["configured"]
-        assert main([*base, "departments"]) == 0
-        assert "not configured" in capsys.readouterr().out
-        assert main([*base, "deadletters", "--json"]) == 0
-        (letter,) = json.loads(capsys.readouterr().out)
-        assert letter["case_no"] == case_no and letter["department"] == "hrss"
-        monkeypatch.setattr("sys.stdin", io.StringIO("test-signing-key-456\n"))
-        assert main([*base, "secret", "set", "dept-hrss-signing-key"]) == 0
-        assert main([*base, "retry", letter["transfer_id"], "--user", "李晓梅"]) == 0
-        assert main([*base, "dispatch"]) == 0
-        assert letter["transfer_id"] in server.accepted
-        capsys.readouterr()
-        assert main([*base, "retry", letter["transfer_id"]]) == 1
-        assert "not a dead letter" in capsys.readouterr().err
-        code = main([*base, "reroute", letter["transfer_id"], "--department", "nope", "--reason", "理由充分"])
-        assert code == 2
-        code = main(
-            [*base, "reroute", letter["transfer_id"], "--department", "labour_arbitration", "--reason", "改派仲裁"]
-        )
-        assert code == 0 and "new transfer" in capsys.readouterr().out
+        for _ in range(3):
+            write_atomic(broken.inbox, f"{a}.json", transfer(a))
+            deadline = time.monotonic() + 10
+            while (broken.inbox / f"{a}.json").exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
     finally:
-        server.stop()
+        broken.stop()
+    broken.sweep()
+    assert [(x.transfer_id, x.count) for x in broken.received()] == [(a, broken.taken)] and broken.taken == 3
+
+
+def test_a_killed_dispatchers_old_temporary_files_are_cleared(tmp_path, db_url):
+    """A dispatcher killed mid-write leaves ``.tmp-*.part`` in the inbox; the next one removes those older
+    than an hour (a write in progress is milliseconds old and stays)."""
+    hall = hall_with(tmp_path, {"hrss": 'kind = "folder"\ninbox = "hrss/in"'})
+    inbox = hall.parent / "hrss" / "in"
+    inbox.mkdir(parents=True)
+    old, fresh, other = inbox / ".tmp-abc.part", inbox / ".tmp-def.part", inbox / "notes.txt"
+    for p in (old, fresh, other):
+        p.write_bytes(b"{")
+    hour_ago = time.time() - 3700
+    os.utime(old, (hour_ago, hour_ago))
+    os.utime(other, (hour_ago, hour_ago))
+    ctx = open_context(db_url, hall)
+    try:
+        register_case(ctx, base_case(ctx.config))
+        with Dispatcher(ctx, departments=["hrss"]) as d:
+            assert d.run_once()["hrss"].delivered == 1
+    finally:
+        ctx.close()
+    left = sorted(p.name for p in inbox.iterdir())
+    assert ".tmp-abc.part" not in left and ".tmp-def.part" in left and "notes.txt" in left
