@@ -588,6 +588,50 @@ def cmd_attempts(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    """``audit verify`` (exit 0 intact, 1 with one line per problem) and ``audit list`` (who did what when)."""
+    from zoneinfo import ZoneInfo
+
+    from reception import audit
+
+    lang = _lang(args)
+    zh = lang == "zh"
+    ctx = _context(args)
+    try:
+        if args.audit_command == "verify":
+            report = audit.verify(ctx, manifests=[Path(m) for m in args.manifest or ()])
+        else:
+            entries = audit.records(
+                ctx, start=args.date_from, end=args.date_to, user=args.user, action=args.action, limit=args.limit
+            )
+            tz = ZoneInfo(ctx.config.centre.timezone)
+    finally:
+        ctx.close()
+    if args.audit_command == "verify":
+        if args.json:
+            _out(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        elif report.intact:
+            _out(report.summary(lang))
+        else:
+            for problem in report.problems:
+                _out(problem.line(lang))
+            _err(report.summary(lang))
+        return 0 if report.intact else 1
+    if args.json:
+        _out(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
+        return 0
+    header = ["时间", "用户", "工作站", "操作", "对象", "结果", "详情"]
+    header_en = ["time", "user", "workstation", "action", "object", "result", "detail"]
+    _out("\t".join(header if zh else header_en))
+    for e in entries:
+        obj = f"{e.object_type}:{e.object_id}" if e.object_type else e.object_id or ""
+        detail = json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail is not None else ""
+        row = [e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), e.user or "-", e.workstation or "-"]
+        _out("\t".join([*row, e.action, obj, e.result, detail]))
+    _err(f"共 {len(entries)} 条（最新的在前）" if zh else f"{len(entries)} record(s), newest first")
+    return 0
+
+
 def cmd_dispatch(args) -> int:
     """Push the outbox to the departments: ``--once`` (default) drains what is due and exits 0; ``--watch``
     runs until interrupted (SIGINT/SIGTERM)."""
@@ -742,6 +786,156 @@ def cmd_reroute(args) -> int:
     return 0
 
 
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
+
+
+def cmd_backup(args) -> int:
+    """``backup --out FILE`` | ``--auto`` (the daily one, rotated) | ``--list``. PostgreSQL: exit 2."""
+    from datetime import UTC, datetime
+
+    from reception.backup import (
+        BackupRefused,
+        BackupUnsupported,
+        backup,
+        backup_folder,
+        list_backups,
+        postgres_refusal,
+        run_daily,
+    )
+
+    lang = _lang(args)
+    zh = lang == "zh"
+    ctx = _context(args)
+    try:
+        if ctx.db.dialect != "sqlite":
+            raise postgres_refusal()
+        folder = backup_folder(ctx)
+        tz = ctx.config.centre.timezone
+        if args.list:
+            entries = list_backups(folder, tz)
+            if args.json:
+                rows = [
+                    {
+                        "file": str(e.path),
+                        "kind": e.kind,
+                        "taken_at": e.taken_at.isoformat(),
+                        "size": e.size,
+                        "case_count": (e.manifest or {}).get("case_count"),
+                        "schema_revision": (e.manifest or {}).get("schema_revision"),
+                        "sha256": (e.manifest or {}).get("sha256"),
+                    }
+                    for e in entries
+                ]
+                _out(json.dumps({"folder": str(folder), "backups": rows}, ensure_ascii=False, indent=2))
+                return 0
+            kinds = {"daily": ("每日", "daily"), "manual": ("手动", "manual"), "pre-restore": ("恢复前", "pre-restore")}
+            header = ["时间", "类型", "大小", "案件", "文件"] if zh else ["taken", "kind", "size", "cases", "file"]
+            _out("\t".join(header))
+            for e in entries:
+                cases = (e.manifest or {}).get("case_count")
+                kind = kinds[e.kind][0 if zh else 1]
+                row = [e.taken_at.strftime("%Y-%m-%d %H:%M:%S"), kind, _mb(e.size), "" if cases is None else str(cases)]
+                _out("\t".join([*row, str(e.path)]))
+            n = len(entries)
+            _err(f"备份文件夹 {folder}：共 {n} 份" if zh else f"backup folder {folder}: {n} backup(s)")
+            return 0
+        if args.auto:
+            before = {e.path for e in list_backups(folder, tz)}
+            info = run_daily(ctx, datetime.now(UTC), user=args.user)
+            after = {e.path for e in list_backups(folder, tz)}
+            if info is None:
+                last = max(after, default=None, key=lambda p: p.name)
+                _err(
+                    f"今天已有备份（{last.name if last else '-'}），未再备份"
+                    if zh
+                    else f"today's backup exists already ({last.name if last else '-'}); nothing to do"
+                )
+            for gone in sorted(before - after):
+                _err(f"已按保留规则删除旧备份 {gone.name}" if zh else f"removed by the keep rules: {gone.name}")
+        else:
+            info = backup(ctx, Path(args.out), user=_user(args))
+    except (BackupUnsupported, BackupRefused) as exc:
+        _err(exc.message(lang))
+        return 2
+    finally:
+        ctx.close()
+    if info is not None:
+        _out(str(info.path))
+        _err(
+            f"已备份：{info.case_count} 件案件，{_mb(info.size)}，结构版本 {info.schema_revision}，"
+            f"用时 {info.seconds:.1f} 秒；SHA-256 {info.sha256}（见 {info.manifest.name}）"
+            if zh
+            else f"backed up: {info.case_count} case(s), {_mb(info.size)}, schema {info.schema_revision}, "
+            f"{info.seconds:.1f} s; SHA-256 {info.sha256} (in {info.manifest.name})"
+        )
+    return 0
+
+
+def cmd_restore(args) -> int:
+    """Check the backup file, print what was checked, ask (unless --yes), replace the database."""
+    from reception.backup import (
+        BackupRefused,
+        BackupUnsupported,
+        check_backup,
+        default_backup_folder,
+        postgres_refusal,
+        record_restore,
+        restore,
+        sqlite_path,
+    )
+    from reception.config import load_config
+    from reception.storage.engine import resolve_url
+
+    lang = _lang(args)
+    zh = lang == "zh"
+    url = resolve_url(args.db)
+    file = Path(args.file)
+    try:
+        db = sqlite_path(url)
+        if db is None:
+            raise postgres_refusal()
+        config = load_config(Path(args.config) if args.config else None)
+        folder = config.backup.folder or default_backup_folder()
+        checked = check_backup(file)
+        _out(f"已检查备份文件 {file}：" if zh else f"checked the backup file {file}:")
+        for line in checked.lines:
+            _out("  ✓ " + line.text(lang))
+        if not args.yes:
+            sys.stderr.write(
+                f"将用此备份替换数据库 {db}；当前数据库先另存到 {folder}。继续吗？[y/N] "
+                if zh
+                else f"Replace the database {db} with this backup? The current one is saved to {folder} first. [y/N] "
+            )
+            sys.stderr.flush()
+            answer = sys.stdin.readline().strip().lower()
+            if answer not in ("y", "yes", "是"):
+                _err("已取消，数据库未改变" if zh else "cancelled; the database is unchanged")
+                return 1
+        info = restore(url, file, folder=folder, timezone=config.centre.timezone)
+    except (BackupUnsupported, BackupRefused) as exc:
+        _err(exc.message(lang))
+        return 2
+    ctx = _context(args)
+    try:
+        record_restore(ctx, info, _user(args))
+    finally:
+        ctx.close()
+    if zh:
+        revisions = f"{info.revision_restored} → {info.revision_now}"
+        _out(f"已恢复：{info.database}（{info.case_count} 件案件，结构版本 {revisions}）")
+        if info.safety_backup:
+            _out(f"恢复前的数据库已另存为：{info.safety_backup}")
+    else:
+        _out(
+            f"restored: {info.database} ({info.case_count} case(s), schema {info.revision_restored} -> "
+            f"{info.revision_now})"
+        )
+        if info.safety_backup:
+            _out(f"the database as it was before is saved as: {info.safety_backup}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reception", description="一站式受理台 / One-stop reception desk")
     p.add_argument("--version", action="version", version=f"reception {__version__}")
@@ -880,6 +1074,25 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("case_no")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_attempts)
+    s = sub.add_parser("audit", help="the audit trail: verify its hash chain, list who did what when")
+    audit_sub = s.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    a = audit_sub.add_parser("verify", help="check the chain (exit 0 intact; 1 with one line per problem)")
+    a.add_argument(
+        "--manifest",
+        action="append",
+        metavar="FILE",
+        help="also check the audit head an export's manifest.json recorded (repeatable)",
+    )
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_audit)
+    a = audit_sub.add_parser("list", help="audit records, newest first")
+    a.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE", help="first day (YYYY-MM-DD)")
+    a.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE", help="last day (YYYY-MM-DD)")
+    a.add_argument("--user")
+    a.add_argument("--action", help="an action (case.create), or its group (case)")
+    a.add_argument("--limit", type=int, default=100, help="at most this many records (default 100)")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_audit)
     s = sub.add_parser("dispatch", help="push waiting transfers to their departments and read their answers back")
     mode = s.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="drain what is due, poll once, exit (default)")
@@ -905,6 +1118,46 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--reason", required=True)
     s.add_argument("--user")
     s.set_defaults(func=cmd_reroute)
+    s = sub.add_parser(
+        "backup",
+        help="back the SQLite database up (online backup API), daily with rotation, or list the backups",
+        description=(
+            "--out FILE: a backup into FILE (refused if it exists), checked (integrity, schema revision) and "
+            "described in FILE.json (time, source, schema revision, case count, audit chain head, SHA-256). "
+            "--auto: today's backup into the [backup] folder of the hall file if there is none yet, then delete "
+            "what keep_days/keep_months no longer keep (only files named reception-YYYYMMDD-HHMMSS*.sqlite3); "
+            "for a scheduled task. --list: the backups in that folder. A PostgreSQL database is backed up by "
+            "its server (pg_dump): exit 2."
+        ),
+    )
+    mode = s.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--out", metavar="FILE", help="write the backup to this file")
+    mode.add_argument("--auto", action="store_true", help="the daily backup and rotation (scheduled task)")
+    mode.add_argument("--list", action="store_true", help="list the backups in the backup folder")
+    s.add_argument("--json", action="store_true", help="with --list: JSON")
+    s.add_argument(
+        "--user",
+        help="who backs up (audit trail; default: RECEPTION_USER, then the login name; --auto: daily-backup)",
+    )
+    s.set_defaults(func=cmd_backup)
+    s = sub.add_parser(
+        "restore",
+        help="replace the SQLite database with a backup, after checking it (close the desk first)",
+        description=(
+            "Checks FILE first (SQLite header and size, the SHA-256 in FILE.json if present, integrity check, "
+            "a reception database, a schema revision not newer than this program's) and prints what it "
+            "checked; a failed check changes nothing (exit 2). Refused while another program has the database "
+            "open (exit 1). Otherwise saves the current database into the backup folder "
+            "(reception-…-pre-restore.sqlite3), puts the backup in its place and migrates it."
+        ),
+    )
+    s.add_argument("file", help="the backup file")
+    s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    s.add_argument("--user", help="who restores (audit trail; default: RECEPTION_USER, then the login name)")
+    s.set_defaults(func=cmd_restore)
+    from reception import cli_users
+
+    cli_users.add_parser(sub)
     return p
 
 

@@ -117,6 +117,7 @@ messages(
             'invalid secret name "{value}": letters, digits, ".", "-" and "_", at most 80',
         ),
         "config.positive": ("取值 {value} 应大于 0", "value {value} must be greater than 0"),
+        "config.not_a_folder": ("“{value}”不是文件夹", '"{value}" is not a folder'),
         "place.unknown_town": ("镇（街道）代码“{value}”不存在", 'unknown town/street code "{value}"'),
         "place.unknown_community": ("村（社区）代码“{value}”不存在", 'unknown village/community code "{value}"'),
         "place.unknown_grid": ("网格代码“{value}”不存在", 'unknown grid code "{value}"'),
@@ -261,6 +262,33 @@ class DispatchSettings:
     probe_cap_s: float = 30.0
     #: requests one department's lane keeps under way at once (1 to ``MAX_CONCURRENCY``)
     concurrency: int = 4
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    """``[backup]``: the automatic daily backup of the SQLite database (``reception.backup``)."""
+
+    #: where backups go; None: a ``backups`` folder in the user data folder (``reception.backup.backup_folder``)
+    folder: Path | None = None
+    #: every backup younger than this many days is kept (at least 1: today's)
+    keep_days: int = 30
+    #: beyond ``keep_days``, the first backup of each of the last ``keep_months`` months (this month
+    #: counted) is kept; 0 keeps none beyond ``keep_days``
+    keep_months: int = 12
+
+
+#: ``[accounts] idle_lock_minutes`` bounds: at least a minute, at most two hours
+IDLE_LOCK_MIN_MINUTES = 1
+IDLE_LOCK_MAX_MINUTES = 120
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    """``[accounts]``: signing in at the desk (``reception.security.accounts``, ``ui.idle_lock``)."""
+
+    #: minutes without keyboard or mouse input after which the desk locks and asks for the password
+    #: again (the form being filled is kept); 1 to ``IDLE_LOCK_MAX_MINUTES``
+    idle_lock_minutes: float = 15.0
 
 
 @dataclass(frozen=True)
@@ -433,6 +461,8 @@ class HallConfig:
     source_files: tuple[Path, ...] = ()
     receipts: ReceiptSettings = field(default_factory=ReceiptSettings)
     dispatch: DispatchSettings = field(default_factory=DispatchSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
+    accounts: AccountSettings = field(default_factory=AccountSettings)
 
     @property
     def routing_rules_path(self) -> Path:
@@ -862,6 +892,8 @@ _TOP_KEYS = (
     "network",
     "receipts",
     "dispatch",
+    "backup",
+    "accounts",
 )
 _TRANSPORT_KEYS: dict[str, tuple[str, ...]] = {
     "http": ("kind", "base_url", "token_secret", "signing_secret", "ca_bundle", "timeout_s", "poll_interval_s"),
@@ -888,6 +920,8 @@ class _Builder(Checker):
         network = self.network(self.table(d, "network", "", required=True))
         receipts = self.receipts(self.table(d, "receipts", ""))
         dispatch = self.dispatch(self.table(d, "dispatch", ""))
+        backup = self.backup(self.table(d, "backup", ""))
+        accounts = self.accounts(self.table(d, "accounts", ""))
         if self.problems:
             raise ConfigError(self.problems)
         return HallConfig(
@@ -901,6 +935,8 @@ class _Builder(Checker):
             source_files=source_files,
             receipts=receipts,
             dispatch=dispatch,
+            backup=backup,
+            accounts=accounts,
         )
 
     def centre(self, t: dict) -> Centre:
@@ -1185,6 +1221,36 @@ class _Builder(Checker):
             self.bad(self.sub(path, "concurrency"), "config.range_max", value=v, max=MAX_CONCURRENCY)
             return default
         return v
+
+    def backup(self, t: dict) -> BackupSettings:
+        """``[backup]``: ``folder`` relative to the hall file's folder ("" = the default), ``keep_days`` at
+        least 1, ``keep_months`` at least 0."""
+        p = "backup"
+        d = BackupSettings()
+        self.unknown(t, [f for f in BackupSettings.__dataclass_fields__], p)
+        folder = self._path(t, "folder", p)
+        if folder is not None and folder.exists() and not folder.is_dir():
+            self.bad(f"{p}.folder", "config.not_a_folder", value=str(folder))
+        days = d.keep_days
+        if t.get("keep_days") is not None:
+            days = self.integer(t, "keep_days", p, default=d.keep_days, minimum=1)
+        months = d.keep_months
+        if t.get("keep_months") is not None:
+            months = self.integer(t, "keep_months", p, default=d.keep_months, minimum=0)
+        return BackupSettings(folder=folder, keep_days=days, keep_months=months)
+
+    def accounts(self, t: dict) -> AccountSettings:
+        """``[accounts]``: ``idle_lock_minutes`` a number from 1 to ``IDLE_LOCK_MAX_MINUTES``."""
+        p = "accounts"
+        d = AccountSettings()
+        self.unknown(t, [f for f in AccountSettings.__dataclass_fields__], p)
+        minutes = d.idle_lock_minutes
+        if t.get("idle_lock_minutes") is not None:
+            minutes = self.number(t, "idle_lock_minutes", p, default=d.idle_lock_minutes, minimum=IDLE_LOCK_MIN_MINUTES)
+            if minutes > IDLE_LOCK_MAX_MINUTES:
+                self.bad(f"{p}.idle_lock_minutes", "config.range_max", value=minutes, max=IDLE_LOCK_MAX_MINUTES)
+                minutes = d.idle_lock_minutes
+        return AccountSettings(idle_lock_minutes=minutes)
 
     def network(self, t: dict) -> Network:
         p = "network"

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from reception import audit as audit_trail
 from reception.context import Context
 from reception.deadlines import Deadline, deadlines_for
 from reception.errors import FieldError, ValidationFailed
@@ -23,7 +24,6 @@ from reception.record import NormalizedCase, normalize_case
 from reception.routing import RoutingDecision, route
 from reception.search_index import index_case
 from reception.storage.models import (
-    AuditRecord,
     Case,
     CaseDeadline,
     CaseEvent,
@@ -257,18 +257,21 @@ def _write(session: Session, ctx: Context, p: Prepared, *, user: str | None, now
             }
         )
     session.execute(insert(CaseEvent), events)
-    session.execute(
-        insert(AuditRecord),
-        {
-            "at": now,
-            "user": user or clerk,
-            "workstation": ws,
-            "action": "case.create",
-            "object_type": "case",
-            "object_id": case_no,
-            "result": "ok",
-            "detail": {"window": doc["window"], "department": department, "status": status},
-        },
+    audit_trail.append(
+        session,
+        ctx,
+        [
+            {
+                "at": now,
+                "user": user or clerk,
+                "workstation": ws,
+                "action": "case.create",
+                "object_type": "case",
+                "object_id": case_no,
+                "result": "ok",
+                "detail": {"window": doc["window"], "department": department, "status": status},
+            }
+        ],
     )
     log.info("case %s registered (%s, %s)", case_no, doc["window"], status)
     return Registered(

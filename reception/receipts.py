@@ -43,6 +43,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from reception import audit as audit_trail
 from reception.config import Checker, HallConfig, Sources, deep_merge, read_layers
 from reception.context import Context
 from reception.errors import ConfigError, NotFound, ReceptionError, messages
@@ -52,7 +53,7 @@ from reception.pdf.fonts import FontSet, font_set
 from reception.pdf.styles import MaskedPerson, masked_person
 from reception.queries import case_document
 from reception.secrets import SecretUnavailable
-from reception.storage.models import AuditRecord, Case, ReceiptPrint
+from reception.storage.models import Case, ReceiptPrint
 from reception.verification import canonical_time, code_for_case, qr_payload
 
 log = logging.getLogger(__name__)
@@ -624,22 +625,26 @@ def render_receipt(
                     sha256=rendered.sha256,
                 )
             )
-            session.add(
-                AuditRecord(
-                    at=now,
-                    user=user or doc.get("clerk"),
-                    workstation=ctx.config.workstation.code,
-                    action="receipt.reprint" if reprint else "receipt.print",
-                    object_type="case",
-                    object_id=doc["case_no"],
-                    result="ok",
-                    detail={
-                        "layout": layout,
-                        "pages": rendered.pages,
-                        "sha256": rendered.sha256,
-                        "verification": code is not None,
-                    },
-                )
+            audit_trail.append(
+                session,
+                ctx,
+                [
+                    {
+                        "at": now,
+                        "user": user or doc.get("clerk"),
+                        "workstation": ctx.config.workstation.code,
+                        "action": "receipt.reprint" if reprint else "receipt.print",
+                        "object_type": "case",
+                        "object_id": doc["case_no"],
+                        "result": "ok",
+                        "detail": {
+                            "layout": layout,
+                            "pages": rendered.pages,
+                            "sha256": rendered.sha256,
+                            "verification": code is not None,
+                        },
+                    }
+                ],
             )
         log.info("receipt %s of %s printed (%s)", layout, doc["case_no"], "reprint" if reprint else "original")
         return rendered

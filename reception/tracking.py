@@ -44,11 +44,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from reception import audit as audit_trail
 from reception.context import Context
 from reception.errors import FieldError, NotFound, ReceptionError, ValidationFailed, field_error, messages
 from reception.intake import deadline_dict
 from reception.labels import ENUMS, enum_label
-from reception.storage.models import AuditRecord, Case, CaseDeadline, CaseEvent, ReceiptPrint, Transfer
+from reception.storage.models import Case, CaseDeadline, CaseEvent, ReceiptPrint, Transfer
 from reception.text import clean_text, normalize_code
 
 log = logging.getLogger(__name__)
@@ -284,17 +285,21 @@ def _event(session: Session, c: Case, kind: str, at: datetime, actor: str | None
 
 
 def _audit(session: Session, ctx: Context, c: Case, action: str, at: datetime, user: str | None, detail: dict) -> None:
-    session.add(
-        AuditRecord(
-            at=at,
-            user=user,
-            workstation=ctx.config.workstation.code,
-            action=action,
-            object_type="case",
-            object_id=c.case_no,
-            result="ok",
-            detail=detail,
-        )
+    audit_trail.append(
+        session,
+        ctx,
+        [
+            {
+                "at": at,
+                "user": user,
+                "workstation": ctx.config.workstation.code,
+                "action": action,
+                "object_type": "case",
+                "object_id": c.case_no,
+                "result": "ok",
+                "detail": detail,
+            }
+        ],
     )
 
 

@@ -30,10 +30,11 @@ from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy import case as sa_case
 from sqlalchemy.orm import Session
 
+from reception import audit as audit_trail
 from reception.config import DispatchSettings
 from reception.context import Context
 from reception.errors import FieldError, NotFound, ReceptionError, ValidationFailed, field_error, messages
-from reception.storage.models import AuditRecord, Case, CaseDeadline, CaseEvent, DispatchAttempt, OutboxEntry, Transfer
+from reception.storage.models import Case, CaseDeadline, CaseEvent, DispatchAttempt, OutboxEntry, Transfer
 from reception.text import clean_text, normalize_code
 
 from .payload import payload_bytes
@@ -198,17 +199,21 @@ class Sent:
 
 
 def _audit(session: Session, ctx: Context, action: str, object_id: str, at: datetime, user: str | None, **detail):
-    session.add(
-        AuditRecord(
-            at=at,
-            user=user,
-            workstation=ctx.config.workstation.code,
-            action=action,
-            object_type="transfer",
-            object_id=object_id,
-            result="ok",
-            detail=detail or None,
-        )
+    audit_trail.append(
+        session,
+        ctx,
+        [
+            {
+                "at": at,
+                "user": user,
+                "workstation": ctx.config.workstation.code,
+                "action": action,
+                "object_type": "transfer",
+                "object_id": object_id,
+                "result": "ok",
+                "detail": detail or None,
+            }
+        ],
     )
 
 
@@ -404,8 +409,7 @@ def record(
             conn.execute(insert(DispatchAttempt.__table__), attempts)
         if events:
             conn.execute(insert(CaseEvent.__table__), events)
-        if audits:
-            conn.execute(insert(AuditRecord.__table__), audits)
+        audit_trail.append(session, ctx, audits)  # one call for the whole batch
     return counts
 
 

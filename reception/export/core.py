@@ -6,7 +6,8 @@
   (:mod:`reception.export.register`);
 - ``summary-<ws>-<span>.pdf`` — the figures (:mod:`reception.export.report_pdf`);
 - ``manifest.json`` — the SHA-256 of each file, the case-number range, the counts, the range, the
-  export time, who exported with which role, whether personal data are masked, the schema version.
+  export time, who exported with which role, whether personal data are masked, the schema version,
+  the audit chain head (``audit_head``: ``seq`` and ``hash``; for a closed range, the head its close stored).
 
 Everything is written into a temporary folder inside ``out_dir`` and moved into place at the end,
 the manifest last; a cancelled or failed export leaves nothing behind.
@@ -40,6 +41,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from reception import audit as audit_trail
 from reception.context import Context
 from reception.errors import ReceptionError
 from reception.export.masking import Disclosure, render_cell
@@ -49,7 +51,7 @@ from reception.export.summary import ExportInconsistent, Summary, SummaryBuilder
 from reception.export.writers import RegisterWriter
 from reception.pdf.fonts import font_set
 from reception.security import check_role, require, role_label
-from reception.storage.models import AuditRecord, Case, DayClose
+from reception.storage.models import Case, DayClose
 
 log = logging.getLogger(__name__)
 
@@ -197,23 +199,31 @@ def close_day(ctx: Context, day: date, *, user: str | None, now: datetime | None
             )
             session.add(row)
             session.flush()
-            session.add(
-                AuditRecord(
-                    at=now,
-                    user=user,
-                    workstation=ws,
-                    action="day.close",
-                    object_type="day",
-                    object_id=f"{ws}/{day.isoformat()}",
-                    result="ok",
-                    detail={
-                        "case_count": summary.total,
-                        "first_case_no": summary.first_case_no,
-                        "last_case_no": summary.last_case_no,
-                        "snapshot_sha256": digest,
-                    },
-                )
+            audit_trail.append(
+                session,
+                ctx,
+                [
+                    {
+                        "at": now,
+                        "user": user,
+                        "workstation": ws,
+                        "action": "day.close",
+                        "object_type": "day",
+                        "object_id": f"{ws}/{day.isoformat()}",
+                        "result": "ok",
+                        "detail": {
+                            "case_count": summary.total,
+                            "first_case_no": summary.first_case_no,
+                            "last_case_no": summary.last_case_no,
+                            "snapshot_sha256": digest,
+                        },
+                    }
+                ],
             )
+            # the chain head with the day.close record: exports of the closed day carry it in their
+            # manifest, and `reception audit verify` checks it is still in the chain
+            seq, head_hash = audit_trail.current_head(session)
+            row.manifest = {**row.manifest, "audit_head": {"seq": seq, "hash": head_hash}}
             record = _record(row)
     except IntegrityError:  # another session closed it meanwhile
         raise DayAlreadyClosed(day, ws) from None
@@ -490,6 +500,7 @@ def export_register(
             role=role,
             user=user,
             disclosure=disclosure,
+            audit_head=_audit_head(ctx, closes, frozen),
         )
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         if cancel():
@@ -566,6 +577,7 @@ def _manifest(
     role: str,
     user: str | None,
     disclosure: Disclosure,
+    audit_head: dict | None,
 ) -> dict:
     cfg = ctx.config
     return {
@@ -598,11 +610,28 @@ def _manifest(
             "as_of": summary.as_of.isoformat(),
             **{k: v for k, v in summary.counts().items()},
         },
+        "audit_head": audit_head,
         "files": [
             {"kind": kind, "name": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path)}
             for kind, path in files.items()
         ],
     }
+
+
+def _audit_head(ctx: Context, closes: list[_Close], frozen: bool) -> dict | None:
+    """The audit chain head the manifest records (``reception audit verify --manifest`` checks it).
+
+    An export at the time of exporting records the head then. A range whose every day is closed is
+    exported as it stood at the close: it records the head its latest close stored, so that exporting it
+    again gives the same manifest (``None`` if those days were closed before the chain existed and the
+    upgrade found no record of their close)."""
+    if not frozen:
+        seq, head_hash = audit_trail.head(ctx)
+        return {"seq": seq, "hash": head_hash}
+    with ctx.db.read() as session:
+        manifests = session.scalars(select(DayClose.manifest).where(DayClose.id.in_([c.id for c in closes]))).all()
+    heads = [m["audit_head"] for m in manifests if isinstance(m, dict) and isinstance(m.get("audit_head"), dict)]
+    return max(heads, key=lambda h: h["seq"], default=None)
 
 
 def _audit_export(
@@ -617,22 +646,26 @@ def _audit_export(
     now: datetime,
 ) -> None:
     with ctx.db.write() as session:
-        session.add(
-            AuditRecord(
-                at=now,
-                user=user,
-                workstation=ctx.config.workstation.code,
-                action="register.export",
-                object_type="day" if start == end else "range",
-                object_id=f"{ctx.config.workstation.code}/{_span(start, end)}",
-                result="ok",
-                detail={
-                    "role": role,
-                    "masked": manifest["masked"],
-                    "case_count": summary.total,
-                    "files": {f["name"]: f["sha256"] for f in manifest["files"]},
-                },
-            )
+        audit_trail.append(
+            session,
+            ctx,
+            [
+                {
+                    "at": now,
+                    "user": user,
+                    "workstation": ctx.config.workstation.code,
+                    "action": "register.export",
+                    "object_type": "day" if start == end else "range",
+                    "object_id": f"{ctx.config.workstation.code}/{_span(start, end)}",
+                    "result": "ok",
+                    "detail": {
+                        "role": role,
+                        "masked": manifest["masked"],
+                        "case_count": summary.total,
+                        "files": {f["name"]: f["sha256"] for f in manifest["files"]},
+                    },
+                }
+            ],
         )
 
 

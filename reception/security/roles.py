@@ -63,6 +63,7 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "audit.view": ("查看审计日志", "view the audit log"),
     "config.manage": ("管理本厅配置", "manage the hall configuration"),
     "secret.manage": ("管理密钥", "manage secrets"),
+    "user.manage": ("管理用户账户", "manage user accounts"),
 }
 
 _GRANTS: dict[str, frozenset[str]] = {
@@ -92,7 +93,7 @@ _GRANTS: dict[str, frozenset[str]] = {
     ),
     "liaison": frozenset({"case.view", "case.view_personal", "transfer.handle"}),
     "auditor": frozenset({"case.view", "audit.view", "export.register"}),
-    "admin": frozenset({"case.view", "audit.view", "config.manage", "secret.manage", "export.register"}),
+    "admin": frozenset({"case.view", "audit.view", "config.manage", "secret.manage", "export.register", "user.manage"}),
     "legal_aid": frozenset(
         {
             "case.view",

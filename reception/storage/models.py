@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -338,7 +339,12 @@ class CaseEvent(Base):
 
 
 class AuditRecord(Base):
-    """Who did what, written in the same transaction as the change it records."""
+    """Who did what, written in the same transaction as the change it records.
+
+    Append-only and hash-chained (revision 0007): rows are written only through
+    :func:`reception.audit.append`, which numbers them ``seq`` 1, 2, 3 … without gaps and sets ``hash`` =
+    SHA-256 of the previous record's hash and this record's content (``reception.audit`` documents the
+    form). The database refuses UPDATE and DELETE on this table (triggers)."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_at", "at"),)
@@ -352,6 +358,25 @@ class AuditRecord(Base):
     object_id: Mapped[str | None] = mapped_column(String(48))
     result: Mapped[str] = mapped_column(String(12), nullable=False, default="ok")
     detail: Mapped[dict | None] = mapped_column(JSON)
+    seq: Mapped[int] = mapped_column(BigInteger, nullable=False, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class AuditChain(Base):
+    """The head of the audit chain: the last record's ``seq`` and ``hash`` (one row, ``id`` 1).
+
+    Moved in the transaction that appends; it only moves forward (a trigger refuses lowering ``seq``,
+    changing the hash of the same ``seq``, and deleting the row). A head beyond the table's last record
+    shows a truncated tail (revision 0007)."""
+
+    __tablename__ = "audit_chain"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
 
 
 class ReceiptPrint(Base):
@@ -388,3 +413,30 @@ class DayClose(Base):
     last_case_no: Mapped[str | None] = mapped_column(String(48))
     snapshot: Mapped[dict] = mapped_column(JSON, nullable=False)
     manifest: Mapped[dict | None] = mapped_column(JSON)
+
+
+class User(Base):
+    """A person who signs in at the desk (issue 6): one role, a password hashed with argon2id, and the
+    count of wrong passwords that locks the account for a while. Never deleted (the audit trail names
+    users); an account that is no longer used is made inactive."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the sign-in name: lower case, as typed at the desk (``reception.security.accounts``)
+    username: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(String(50), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    #: a department liaison's department (its code in the hall configuration)
+    department: Mapped[str | None] = mapped_column(String(40))
+    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    #: wrong passwords in a row since the last sign-in or lock
+    failed_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: set by an administrator's reset: the user chooses a new password at the next sign-in
+    must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    password_changed_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(50))

@@ -4,16 +4,50 @@ On SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
+import contextlib
+from datetime import UTC, datetime
+
 import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
+import reception.audit
 from reception.context import open_context
 from reception.dispatch.history import last_attempts
 from reception.intake import register_case
 from reception.storage import migrate
 from reception.storage.db import Database
 from tests.factories import base_case
+
+
+@contextlib.contextmanager
+def _audit_as_at_0005():
+    """Audit records as the 0005 release wrote them: plain rows, before the chain of revision 0007."""
+    real = reception.audit.append
+
+    def append(session, ctx, entries):
+        for e in entries:
+            session.execute(
+                text(
+                    'INSERT INTO audit_log (at, "user", workstation, action, object_type, object_id, result) '
+                    "VALUES (:at, :user, :ws, :action, :ot, :oid, :result)"
+                ),
+                {
+                    "at": (e.get("at") or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S.%f"),
+                    "user": e.get("user"),
+                    "ws": ctx.config.workstation.code,
+                    "action": e["action"],
+                    "ot": e.get("object_type"),
+                    "oid": e.get("object_id"),
+                    "result": e.get("result") or "ok",
+                },
+            )
+
+    reception.audit.append = append
+    try:
+        yield
+    finally:
+        reception.audit.append = real
 
 
 def _at_0005_with_attempts(url: str) -> dict[str, str]:
@@ -30,7 +64,8 @@ def _at_0005_with_attempts(url: str) -> dict[str, str]:
         old.dispose()
     ctx = open_context(url, migrate=False)  # intake at 0005 writes what it wrote then
     try:
-        register_case(ctx, base_case(ctx.config))
+        with _audit_as_at_0005():
+            register_case(ctx, base_case(ctx.config))
         with ctx.db.write() as s:
             entries = dict(s.execute(text("SELECT department, id FROM outbox")).all())
             transfers = dict(s.execute(text("SELECT department, id FROM transfers")).all())

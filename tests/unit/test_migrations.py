@@ -129,6 +129,10 @@ def test_backup_of_a_live_database_is_consistent(db, tmp_path):
     written: list[int] = []
     failure: list[BaseException] = []
 
+    setup = sqlite3.connect(path, isolation_level=None)
+    setup.execute("CREATE TABLE scratch_rows (id INTEGER PRIMARY KEY)")  # audit_log is append-only, chained
+    setup.close()
+
     def writer():
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
@@ -136,10 +140,7 @@ def test_backup_of_a_live_database_is_consistent(db, tmp_path):
             while not stop.is_set() and i < 100_000:
                 i += 1
                 conn.execute("BEGIN IMMEDIATE")
-                conn.execute(
-                    "INSERT INTO audit_log (id, at, action, result) VALUES (?, '2025-01-01 00:00:00', 'test', 'ok')",
-                    (i,),
-                )
+                conn.execute("INSERT INTO scratch_rows (id) VALUES (?)", (i,))
                 conn.execute("COMMIT")
                 written.append(i)
                 if i == 50:
@@ -163,7 +164,7 @@ def test_backup_of_a_live_database_is_consistent(db, tmp_path):
     conn = sqlite3.connect(backup)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        ids = [r[0] for r in conn.execute("SELECT id FROM audit_log ORDER BY id")]
+        ids = [r[0] for r in conn.execute("SELECT id FROM scratch_rows ORDER BY id")]
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(migrate.head_revision(),)]
     finally:
         conn.close()
