@@ -304,7 +304,8 @@ def authenticate(ctx: Context, username: str, password: str, *, now: datetime | 
         user = session.scalars(select(User).where(User.username == name)).first() if name else None
         if user is None:
             verify_password(dummy_hash(), password or "")  # the same time as a wrong password
-            _audit(session, ctx, "login.failed", name[:50] or None, name or "-", now, result="denied", reason="unknown")
+            # the typed name is not kept: it may be a password typed into the wrong field
+            _audit(session, ctx, "login.failed", None, "-", now, result="denied", reason="unknown_user")
             failed: ReceptionError = LoginFailed()
         else:
             failed = _check_password_of(session, ctx, user, password, now, action="login")
