@@ -36,6 +36,16 @@ class MemoryKeyring(KeyringBackend):
         self.store.pop((service, username), None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_personal_data_in_logs(tmp_path_factory):
+    """After the whole run: no full ID number or phone in any log file the tests left (``tests/log_scan``)."""
+    yield
+    from tests.log_scan import scan
+
+    found = scan(tmp_path_factory.getbasetemp())
+    assert not found, "personal data in log files:\n" + "\n".join(str(f) for f in found[:20])
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path, monkeypatch):
     """Every test gets its own data, config and log folders and an in-memory keyring."""
