@@ -1,13 +1,18 @@
 """Start the desk: ``python -m ui`` or the installed ``reception-desk`` command.
 
 ``main()`` creates the QApplication, installs the translators, sets up the rotating log and the
-global error handler, opens the core (creating and migrating the database on first start), shows
-the main window, and after it is shown warms up the receipt code and schedules housekeeping in the
-background. Options: ``--db URL``, ``--config FILE``, ``--lang zh|en``, ``--quit-after-start``
-(start-up benchmark and smoke tests: quit as soon as the window is shown, exit 0).
+global error handler, opens the core (creating and migrating the database on first start), signs the
+person in (``ui.signin``: on the first start the administrator is created; a password reset by an
+administrator is changed first), shows the main window, and after it is shown warms up the receipt code
+and schedules housekeeping in the background. 切换用户 on the lock screen closes the window and signs in
+again. Options: ``--db URL``, ``--config FILE``, ``--lang zh|en``, ``--quit-after-start`` (start-up
+benchmark and smoke tests: quit as soon as the window is shown, exit 0), ``--user NAME`` (an unattended
+sign-in — tests, benchmarks, a kiosk under an IT policy — with the password in the environment variable
+``RECEPTION_PASSWORD``, never on the command line).
 
-Exit codes: 0 normal, 1 the database could not be opened (or the window could not be built), 2 the hall
-configuration is wrong.
+Exit codes: 0 normal (also: the person cancelled the sign-in), 1 the database could not be opened (or the
+window could not be built), 2 the hall configuration is wrong, 3 nobody signed in: the unattended sign-in
+was refused, or ``--quit-after-start`` without ``--user`` found no one to answer the sign-in dialog.
 
 Import cost matters (start ≤ 1.5 s): nothing here imports the receipts, the export or reportlab at
 module level; they are loaded in a worker after the window is up.
@@ -26,9 +31,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLocale,
+    QObject,
+    Qt,
+    QTimer,
+    QtMsgType,
+    Signal,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 from reception.paths import APP_AUTHOR, APP_NAME, log_dir
 
@@ -40,9 +55,14 @@ LOG_BACKUPS = 5
 #: housekeeping (``storage.maintenance.tidy``): first run after start, then every …
 TIDY_FIRST_MS = 30_000
 TIDY_EVERY_MS = 10 * 60_000
+#: the daily backup (``reception.backup.run_daily``): first look after start, then every … (it backs up
+#: once a day; a look costs a folder listing)
+BACKUP_FIRST_MS = 60_000
+BACKUP_EVERY_MS = 30 * 60_000
 EXIT_FAILED = 1
 EXIT_DB = 1
 EXIT_CONFIG = 2
+EXIT_SIGNIN = 3
 
 
 # -- logging ----------------------------------------------------------------------------------------
@@ -131,6 +151,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--quit-after-start", action="store_true", help="quit as soon as the window is shown (benchmark, smoke test)"
     )
+    p.add_argument(
+        "--user",
+        metavar="NAME",
+        help="无人值守登录（测试、自助终端，须经信息化部门同意）：密码取自环境变量 RECEPTION_PASSWORD / "
+        "sign in unattended (tests, kiosks under an IT policy): the password comes from RECEPTION_PASSWORD",
+    )
     return p.parse_args(argv)
 
 
@@ -171,14 +197,22 @@ def config_error_text(exc, lang: str) -> str:
 
 
 class Housekeeping(QObject):
-    """Background work after the window shows: warm up the receipts, then ``tidy`` the database on an
-    idle timer. Both run in the desk's runner; failures are logged, never shown (nothing the clerk did)."""
+    """Background work after the window shows: warm up the receipts, check where the database file is,
+    ``tidy`` the database and make the daily backup on idle timers. All of it runs in the desk's runner.
+    Failures are logged, never shown (nothing the clerk did) — except a daily backup that failed, and a
+    database on a network share or a removable drive: the window shows those (``notice``)."""
+
+    # (key, text): something the clerk should know, shown without blocking (show_notice)
+    notice = Signal(str, str)
 
     def __init__(self, desk, parent: QObject | None = None):
         super().__init__(parent or desk)
         self.desk = desk
         self.tidy_runs = 0
         self.warmed = False
+        self.backups_made = 0
+        self.last_backup = None  # BackupInfo of the last backup this desk made
+        self._backup_busy = False
         self.timer = QTimer(self)
         self.timer.setInterval(TIDY_EVERY_MS)
         self.timer.timeout.connect(self.tidy)
@@ -186,15 +220,84 @@ class Housekeeping(QObject):
         self._first.setSingleShot(True)
         self._first.setInterval(TIDY_FIRST_MS)
         self._first.timeout.connect(self.tidy)
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(BACKUP_EVERY_MS)
+        self.backup_timer.timeout.connect(self.backup)
+        self._backup_first = QTimer(self)
+        self._backup_first.setSingleShot(True)
+        self._backup_first.setInterval(BACKUP_FIRST_MS)
+        self._backup_first.timeout.connect(self.backup)
 
     def start(self) -> None:
         self.warm_up()
+        self.check_storage()
         self._first.start()
         self.timer.start()
+        if self.desk.ctx.db.dialect == "sqlite":  # PostgreSQL is backed up by its server
+            self._backup_first.start()
+            self.backup_timer.start()
 
     def stop(self) -> None:
         self._first.stop()
         self.timer.stop()
+        self._backup_first.stop()
+        self.backup_timer.stop()
+
+    def check_storage(self) -> None:
+        """Once at start-up: a database file on a network share or a removable drive becomes a ``notice``."""
+        from reception.backup import sqlite_path, storage_warning
+
+        path = sqlite_path(self.desk.ctx.db.url)
+        if path is None:
+            return
+        self.desk.runner.run(
+            storage_warning,
+            path,
+            self.desk.lang,
+            on_done=self._storage_checked,
+            on_error=self._failed("storage check"),
+            name="storage-check",
+        )
+
+    def _storage_checked(self, text: str | None) -> None:
+        if text:
+            self.notice.emit("storage", text)
+
+    def backup(self) -> None:
+        """The daily backup (``reception.backup.run_daily``: today's if none yet, then the rotation),
+        unless other work is running (then again in a minute)."""
+        if self._backup_busy or self.desk.ctx.db.dialect != "sqlite":
+            return
+        if not self.desk.runner.idle():
+            self._backup_first.start()
+            return
+        from reception.backup import run_daily
+
+        self._backup_busy = True
+        self.desk.runner.run(
+            run_daily,
+            self.desk.ctx,
+            on_done=self._backed_up,
+            on_error=self._backup_failed,
+            name="daily-backup",
+        )
+
+    def _backed_up(self, info) -> None:
+        self._backup_busy = False
+        if info is not None:
+            self.backups_made += 1
+            self.last_backup = info
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        self._backup_busy = False
+        log.warning("daily backup failed: %s", type(exc).__name__, exc_info=exc)
+        from reception.errors import ReceptionError
+
+        reason = exc.message(self.desk.lang) if isinstance(exc, ReceptionError) else f"{type(exc).__name__}: {exc}"
+        text = QCoreApplication.translate(
+            "App", "今天的自动备份没有完成：{0}。请检查备份文件夹，或在“设置”中点“立即备份”。"
+        )
+        self.notice.emit("backup", text.format(reason))
 
     def warm_up(self) -> None:
         self.desk.runner.run(
@@ -222,6 +325,83 @@ class Housekeeping(QObject):
             log.warning("%s failed: %s", what, type(exc).__name__, exc_info=exc)
 
         return on_error
+
+
+class Shell(QObject):
+    """The main window of whoever is signed in. 切换用户 (``MainWindow.signed_out``) takes the window down
+    and asks who signs in next (``ui.signin.SignInFlow``); cancelling that quits the desk."""
+
+    def __init__(self, desk, app: QApplication, reporter):
+        super().__init__(desk)
+        self.desk = desk
+        self.app = app
+        self.reporter = reporter
+        self.window = None
+        self.flow = None
+        self._stopped = False
+
+    def open_window(self):
+        from ui.main_window import MainWindow
+
+        window = MainWindow(self.desk)
+        self.window = window
+        self.reporter.parent_widget = window
+        window.closed.connect(self.app.quit)
+        window.signed_out.connect(self._signed_out)
+        window.show()
+        return window
+
+    def _signed_out(self) -> None:
+        old = self.window
+        self.window = None
+        self.reporter.parent_widget = None
+        self.desk.sign_out()
+        log.info("signed out")
+        self._dispose(old)
+        from ui.signin import SignInFlow
+
+        self.flow = SignInFlow(self.desk)
+        self.flow.finished.connect(self._signed_in)
+        self.flow.start()
+
+    def _dispose(self, window) -> None:
+        """Delete the old window once the work its pages started has delivered its results."""
+        if window is None or self._stopped:
+            return
+        if self.desk.runner.idle():
+            window.deleteLater()
+        else:
+            QTimer.singleShot(50, lambda: self._dispose(window))
+
+    def _signed_in(self, principal) -> None:
+        self.flow = None
+        if principal is None:
+            log.info("sign-in cancelled after a sign-out: the desk closes")
+            self.app.quit()
+            return
+        self.desk.sign_in(principal)
+        self.open_window()
+
+    def stop(self) -> None:
+        self._stopped = True
+
+
+def show_notice(window: QMainWindow, key: str, text: str) -> QLabel:
+    """A notice in the window's status bar (left of the permanent figures), one per ``key``, until the
+    desk closes: nothing to click away, nothing in the clerk's way."""
+    bar = window.statusBar()
+    label = bar.findChild(QLabel, f"notice-{key}")
+    if label is None:
+        label = QLabel()
+        label.setObjectName(f"notice-{key}")
+        label.setProperty("tone", "warn")
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bar.addWidget(label, 1)
+    label.setText(text)
+    label.setToolTip(text)
+    label.show()
+    return label
 
 
 def warm_up(ctx) -> None:
@@ -327,18 +507,30 @@ def _run(args: argparse.Namespace, logs: LogSetup) -> int:
             return EXIT_DB
 
         from ui.desk import Desk
-        from ui.main_window import MainWindow
+        from ui.signin import PASSWORD_ENV, SignInFlow
 
         desk = Desk(ctx, settings, lang=lang)
         desk.error.connect(reporter.report)
-        window = MainWindow(desk)
-        reporter.parent_widget = window
         # quit when the main window closes (not when the last window does: a case dialog or an error
-        # dialog left open must not keep the desk running, nor post a late automatic quit)
+        # dialog left open must not keep the desk running, nor post a late automatic quit; nor the
+        # sign-in dialog closing before the window opens)
         app.setQuitOnLastWindowClosed(False)
-        window.closed.connect(app.quit)
-        window.show()
+        password = os.environ.pop(PASSWORD_ENV, None) if args.user else None  # not passed on to children
+        flow = SignInFlow(desk, user=args.user, password=password, wait=not args.quit_after_start)
+        del password
+        principal = flow.run()
+        if principal is None:
+            if flow.failure:
+                log.warning("nobody signed in: %s", "unattended sign-in refused" if args.user else "no one to ask")
+                _write_stderr(flow.failure)
+                return EXIT_SIGNIN
+            log.info("sign-in cancelled")
+            return 0
+        desk.sign_in(principal)
+        shell = Shell(desk, app, reporter)
+        window = shell.open_window()
         housekeeping = Housekeeping(desk)
+        housekeeping.notice.connect(lambda key, text: shell.window is not None and show_notice(shell.window, key, text))
         from ui.gcollect import GuiThreadGarbageCollector
 
         collector = GuiThreadGarbageCollector(app)
@@ -362,6 +554,7 @@ def _run(args: argparse.Namespace, logs: LogSetup) -> int:
         else:
             QTimer.singleShot(0, housekeeping.start)
         code = app.exec()
+        shell.stop()
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
         housekeeping.stop()
         dispatcher.stop()

@@ -8,6 +8,13 @@ page when it has ``refresh()``.
 Pages open a case with ``desk.open_case.emit(case_no)``; the window shows the case's
 :data:`CASE_DETAIL` dialog (non-modal, one per case: asking again raises the open one).
 
+Who is signed in (``desk.principal``) decides what the window offers: a page whose permission the role
+lacks is disabled in the navigation with a tool tip saying why, or left out altogether (账户管理 for anyone
+without ``user.manage``); the core refuses on its own in any case. The status bar names the person and
+role. The idle lock (``ui.idle_lock``; Ctrl+L or the 锁定 button at once) covers the window after
+``[accounts] idle_lock_minutes`` without input; its 切换用户 signs out: the window closes (an unsaved intake
+form is kept as a draft) and emits ``signed_out`` instead of ``closed``.
+
 The status bar shows the database in use (password hidden), the transfers waiting to be pushed, and
 the state of the department queues as the departments' last push attempts show it (``reception.overview``:
 not configured, a push failed with its error, every department reached and when, or not pushed yet),
@@ -30,17 +37,21 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QToolButton,
     QWidget,
 )
 
 from ui import state, style
 from ui.desk import Desk
+from ui.idle_lock import IdleLock, close_modal_dialogs
 
 log = logging.getLogger(__name__)
 
 PageFactory = Callable[[Desk, QWidget | None], QWidget]
 
 STATUS_EVERY_MS = 15_000
+#: the text of a page the role may not use
+DISABLED_COLOUR = "#9aa3af"
 
 
 @dataclass(frozen=True)
@@ -52,14 +63,33 @@ class PageSpec:
     factory: str | PageFactory
     #: build at start instead of on the first visit
     eager: bool = False
+    #: the permission (``reception.security.roles``) the page is for; None: everyone signed in
+    permission: str | None = None
+    #: without the permission the page is left out of the window (else shown disabled, with the reason)
+    hidden_without: bool = False
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("intake", QT_TRANSLATE_NOOP("MainWindow", "受理登记"), "ui.intake.form:IntakePage", eager=True),
-    PageSpec("cases", QT_TRANSLATE_NOOP("MainWindow", "案件查询"), "ui.cases.page:CasesPage"),
-    PageSpec("queues", QT_TRANSLATE_NOOP("MainWindow", "推送状态"), "ui.queues:QueuesPage"),
-    PageSpec("dayclose", QT_TRANSLATE_NOOP("MainWindow", "日结"), "ui.dayclose:DayClosePage"),
+    PageSpec(
+        "intake",
+        QT_TRANSLATE_NOOP("MainWindow", "受理登记"),
+        "ui.intake.form:IntakePage",
+        eager=True,
+        permission="case.register",
+    ),
+    PageSpec("cases", QT_TRANSLATE_NOOP("MainWindow", "案件查询"), "ui.cases.page:CasesPage", permission="case.view"),
+    PageSpec("queues", QT_TRANSLATE_NOOP("MainWindow", "推送状态"), "ui.queues:QueuesPage", permission="case.view"),
+    PageSpec(
+        "dayclose", QT_TRANSLATE_NOOP("MainWindow", "日结"), "ui.dayclose:DayClosePage", permission="export.register"
+    ),
     PageSpec("settings", QT_TRANSLATE_NOOP("MainWindow", "设置"), "ui.settings_page:SettingsPage"),
+    PageSpec(
+        "accounts",
+        QT_TRANSLATE_NOOP("MainWindow", "账户管理"),
+        "ui.accounts_page:AccountsPage",
+        permission="user.manage",
+        hidden_without=True,
+    ),
 ]
 
 #: the case dialog: ``"module:Class"`` or a callable ``(desk, case_no, parent) -> QDialog``
@@ -88,15 +118,19 @@ def elide_middle(text: str, limit: int = 64) -> str:
 
 class MainWindow(QMainWindow):
     closed = Signal()  # the window was closed (the application quits)
+    signed_out = Signal()  # the window closed for 切换用户 (the desk asks who signs in next)
     page_changed = Signal(str)  # key of the page now shown
 
     def __init__(self, desk: Desk, parent: QWidget | None = None):
         super().__init__(parent)
+        if desk.principal is None:
+            raise RuntimeError("the main window needs a signed-in person (desk.sign_in)")
         self.desk = desk
         self.setObjectName("mainWindow")
-        self.specs: list[PageSpec] = list(PAGES)
+        self.specs: list[PageSpec] = [s for s in PAGES if not (s.hidden_without and not self.allowed(s))]
         self.pages: dict[str, QWidget] = {}
         self.case_dialogs: dict[str, QWidget] = {}
+        self._signing_out = False
         self.setWindowTitle(self.tr("一站式受理台 — {0}").format(desk.ctx.config.centre.name))
 
         self.nav = QListWidget()
@@ -107,8 +141,15 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(QCoreApplication.translate("MainWindow", spec.title))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setToolTip(f"Ctrl+{n}")
+            if not self.allowed(spec):
+                item.setFlags(item.flags() & ~(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable))
+                item.setToolTip(self.refusal(spec))
             self.nav.addItem(item)
         style.apply(self.nav)
+        # a page the role may not use is greyed (the desk's sheet colours every item alike)
+        self.nav.setStyleSheet(
+            self.nav.styleSheet() + f"\nQListWidget#nav::item:disabled {{ color: {DISABLED_COLOUR}; }}"
+        )
         self.nav.setFixedWidth(max(132, self.nav.sizeHintForColumn(0) + 36))
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
@@ -123,21 +164,55 @@ class MainWindow(QMainWindow):
         for n in range(1, min(9, len(self.specs)) + 1):
             sc = QShortcut(QKeySequence(f"Ctrl+{n}"), self)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
-            sc.activated.connect(lambda n=n: self.show_page(n - 1))
+            sc.activated.connect(lambda n=n: self._shortcut_page(n - 1))
         refresh = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
         refresh.setContext(Qt.ShortcutContext.WindowShortcut)
         refresh.activated.connect(self.refresh_current)
+
+        self.idle_lock = IdleLock(desk, self, desk.ctx.config.accounts.idle_lock_minutes, unsaved=self._intake_unsaved)
+        self.idle_lock.sign_out_requested.connect(self.sign_out)
+        lock = QShortcut(QKeySequence("Ctrl+L"), self)
+        lock.setContext(Qt.ShortcutContext.ApplicationShortcut)  # from a case dialog too
+        lock.activated.connect(self.idle_lock.lock)
 
         self._build_status_bar()
         desk.open_case.connect(self.open_case)
         desk.case_saved.connect(self.refresh_status)
         desk.case_changed.connect(self.refresh_status)
+        desk.principal_changed.connect(self._show_user)
 
         for spec in self.specs:
-            if spec.eager:
+            if spec.eager and self.allowed(spec):
                 self._page(spec)
         self._restore()
         self.nav.currentRowChanged.connect(self._nav_changed)
+
+    # -- who is signed in -------------------------------------------------------------------------
+    def allowed(self, spec: PageSpec) -> bool:
+        """Whether the signed-in person's role may use the page (the core checks again on its own)."""
+        return spec.permission is None or self.desk.may(spec.permission)
+
+    def refusal(self, spec: PageSpec) -> str:
+        """Why the page is not available: the core's own words (``PermissionDenied``)."""
+        from reception.security.roles import PermissionDenied
+
+        role = self.desk.principal.role if self.desk.principal else "clerk"
+        return PermissionDenied(role, spec.permission or "case.view").message(self.desk.lang)
+
+    def _intake_unsaved(self) -> bool:
+        page = self.pages.get("intake")
+        return bool(page is not None and getattr(page, "dirty", False))
+
+    @Slot()
+    def sign_out(self) -> None:
+        """切换用户: answer the dialogs still waiting (as cancelled), then close; the intake page keeps an
+        unsaved form as a draft (``can_close``); ``signed_out`` is emitted instead of ``closed``."""
+        log.info("signing out %s", self.desk.clerk)
+        self._signing_out = True
+        self.idle_lock.release()
+        close_modal_dialogs()
+        # after the dialogs' own event loops have returned
+        QTimer.singleShot(0, self.close)
 
     # -- pages ------------------------------------------------------------------------------------
     def _index(self, key: str) -> int:
@@ -171,10 +246,19 @@ class MainWindow(QMainWindow):
         """The page ``key`` (built now if it was not yet), without showing it."""
         return self._page(self.specs[self._index(key)])
 
+    def _shortcut_page(self, index: int) -> None:
+        if self.allowed(self.specs[index]):
+            self.show_page(index)
+
     def show_page(self, which: int | str) -> QWidget:
-        """Show a page by index or key, building it on its first visit."""
+        """Show a page by index or key, building it on its first visit. A page the role may not use is
+        refused (``PermissionDenied``)."""
         index = which if isinstance(which, int) else self._index(which)
         spec = self.specs[index]
+        if not self.allowed(spec):
+            from reception.security.roles import PermissionDenied
+
+            raise PermissionDenied(self.desk.principal.role, spec.permission)
         before = self.nav.currentRow()
         try:
             page = self._page(spec)
@@ -241,6 +325,15 @@ class MainWindow(QMainWindow):
         bar.setObjectName("statusBar")
         bar.setSizeGripEnabled(True)
         style.apply(bar)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("statusUser")
+        self.lock_button = QToolButton()
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.setText(self.tr("锁定"))
+        self.lock_button.setToolTip(self.tr("锁定受理台，离开时使用（Ctrl+L）"))
+        self.lock_button.setAutoRaise(True)
+        self.lock_button.clicked.connect(self.idle_lock.lock)
+        self._show_user(self.desk.principal)
         self.db_label = QLabel()
         self.db_label.setObjectName("statusDatabase")
         url = self.desk.ctx.db.display_url
@@ -250,7 +343,7 @@ class MainWindow(QMainWindow):
         self.pending_label.setObjectName("statusPending")
         self.queue_label = QLabel(self.tr("部门队列：…"))
         self.queue_label.setObjectName("statusQueues")
-        for w in (self.db_label, self.pending_label, self.queue_label):
+        for w in (self.user_label, self.lock_button, self.db_label, self.pending_label, self.queue_label):
             bar.addPermanentWidget(w)
         self.status = None
         # a flag, not the task handle: the runner may deliver a quick task's result before run() returns
@@ -259,6 +352,16 @@ class MainWindow(QMainWindow):
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(STATUS_EVERY_MS)
         self.status_timer.timeout.connect(self.refresh_status)  # started when the window shows
+
+    def _show_user(self, principal) -> None:
+        if principal is None:
+            return
+        from reception.security.roles import role_label
+
+        self.user_label.setText(
+            self.tr("用户：{0}（{1}）").format(principal.display_name, role_label(principal.role, self.desk.lang))
+        )
+        self.user_label.setToolTip(self.tr("用户名：{0}").format(principal.username))
 
     def refresh_status(self, *_args) -> None:
         """Read the status figures in the runner; a request while one is running runs once after it.
@@ -371,8 +474,8 @@ class MainWindow(QMainWindow):
         if isinstance(window_state, QByteArray) and not window_state.isEmpty():
             self.restoreState(window_state)
         last = state.text(s, state.LAST_PAGE)
-        keys = [spec.key for spec in self.specs]
-        first = next((spec.key for spec in self.specs if spec.eager), keys[0])
+        keys = [spec.key for spec in self.specs if self.allowed(spec)]
+        first = next((spec.key for spec in self.specs if spec.eager and spec.key in keys), keys[0])
         self.show_page(last if last in keys else first)
 
     def save_state(self) -> None:
@@ -388,17 +491,24 @@ class MainWindow(QMainWindow):
         if not self.status_timer.isActive():
             self.status_timer.start()
             QTimer.singleShot(0, self.refresh_status)
+        self.idle_lock.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for page in self.pages.values():
             can_close = getattr(page, "can_close", None)
             if callable(can_close) and not can_close():
+                self._signing_out = False
                 event.ignore()
                 return
+        self.idle_lock.stop()
         self.save_state()
         self.status_timer.stop()
         for dialog in list(self.case_dialogs.values()):
             if _alive(dialog):
                 dialog.close()
         super().closeEvent(event)
-        self.closed.emit()
+        if self._signing_out:
+            self._signing_out = False
+            self.signed_out.emit()
+        else:
+            self.closed.emit()

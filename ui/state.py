@@ -16,7 +16,7 @@ STATE_FILE = "desk-state.ini"
 
 # Keys, declared once so that a typo is an AttributeError rather than a silently new setting.
 LANGUAGE = "ui/language"  # "zh" | "en"
-CLERK = "intake/clerk"  # the clerk's name, printed as 受理人
+LAST_USER = "signin/user"  # the user name last signed in here, offered at the next sign-in
 WINDOW = "intake/window"  # the last window chosen at intake
 GEOMETRY = "main/geometry"
 WINDOW_STATE = "main/state"

@@ -9,6 +9,9 @@ Run under a virtual screen with the shared screenshot tool, for example:
     .venv/bin/python docs/images/make_screenshots.py queues-data --db URL --config /tmp/shots/hall.toml
     screenshot.sh docs/images/queues.png 8 .venv/bin/python docs/images/make_screenshots.py queues \\
         --db URL --config /tmp/shots/hall.toml
+    screenshot.sh docs/images/signin.png 8 .venv/bin/python docs/images/make_screenshots.py signin --db URL
+    screenshot.sh docs/images/accounts.png 8 .venv/bin/python docs/images/make_screenshots.py accounts --db URL
+    screenshot.sh docs/images/lock.png 8 .venv/bin/python docs/images/make_screenshots.py lock --db URL
 
 ``intake`` fills the form with a visitor who has earlier cases (the repeat-visitor panel and the routing
 preview show); ``cases`` shows the case list of the last 30 days; ``timeline`` shows one case's timeline;
@@ -16,12 +19,17 @@ preview show); ``cases`` shows the case list of the last 30 days; ``timeline`` s
 data for real: demo cases pushed by the real dispatcher to reference department receivers
 (``tests/department_receiver.py``) on 127.0.0.1 — the labour bureau takes them, legal aid refuses some
 (dead letters), the court's system is down — and writes the hall file with those transports.
+``signin`` shows the sign-in dialog after wrong passwords (the lock warning); ``accounts`` the 账户管理
+page of the administrator; ``lock`` the desk locked (Ctrl+L) while a visitor is being registered. Every
+shot signs in for real: the hall's staff accounts (:func:`staff_accounts`) are made in the database the
+first time, through the core.
 The windows are real ones built by ``ui.app`` code, not mock-ups.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -66,6 +74,56 @@ def visitor_with_history(ctx) -> dict:
         "risk": {"level": "yellow", "flags": ["repeat_visit"]},
         "disposal": {"privacy_consent": True, "mediation_consent": "yes"},
     }
+
+
+ADMIN_PASSWORD = "Hall-Pass-2026!"
+STAFF_PASSWORD = "Desk-Start-2026!"
+#: (user name, name, role, department): the staff of the screenshots' hall
+STAFF = (
+    ("lixiaomei", "李晓梅", "clerk", None),
+    ("wangfang", "王芳", "clerk", None),
+    ("zhaoqiang", "赵强", "duty_leader", None),
+    ("liu.hrss", "刘建国", "liaison", "hrss"),
+    ("chenjing", "陈静", "auditor", None),
+    ("sunli", "孙丽", "legal_aid", None),
+)
+
+
+def staff_accounts(ctx):
+    """The administrator and :data:`STAFF` (made once, through the core): sign-ins, a first password
+    still to change, a locked account and one no longer active, as a hall has them. Returns the
+    administrator's Principal."""
+    from reception.errors import ReceptionError
+    from reception.security.accounts import (
+        add_user,
+        authenticate,
+        change_password,
+        create_first_admin,
+        has_accounts,
+        set_active,
+    )
+
+    if has_accounts(ctx):
+        return authenticate(ctx, "admin", ADMIN_PASSWORD)
+    admin = create_first_admin(ctx, "admin", "王管理", ADMIN_PASSWORD)
+    for username, name, role, department in STAFF:
+        add_user(ctx, admin, username, name, role, "First-Pass-2026!", department=department)
+        if username != "sunli":  # the legal-aid reviewer has not signed in yet
+            change_password(ctx, authenticate(ctx, username, "First-Pass-2026!"), "First-Pass-2026!", STAFF_PASSWORD)
+            authenticate(ctx, username, STAFF_PASSWORD)
+    for n in range(5):  # 王芳 mistyped her password: locked for 15 minutes
+        with contextlib.suppress(ReceptionError):
+            authenticate(ctx, "wangfang", f"Wrong-Pass-{n:04d}")
+    add_user(ctx, admin, "zhouwei", "周伟", "clerk", "First-Pass-2026!")
+    set_active(ctx, admin, "zhouwei", False)  # left the hall
+    return authenticate(ctx, "admin", ADMIN_PASSWORD)
+
+
+def signed_in(ctx, username: str):
+    from reception.security.accounts import authenticate
+
+    staff_accounts(ctx)
+    return authenticate(ctx, username, STAFF_PASSWORD)
 
 
 def queues_data(db: str, hall: Path, cases: int = 80) -> None:
@@ -129,7 +187,9 @@ def queues_data(db: str, hall: Path, cases: int = 80) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("shot", choices=["intake", "cases", "timeline", "queues", "queues-data"])
+    ap.add_argument(
+        "shot", choices=["intake", "cases", "timeline", "queues", "queues-data", "signin", "accounts", "lock"]
+    )
     ap.add_argument("--db", required=True)
     ap.add_argument("--config", help="hall configuration file (queues, queues-data)")
     ap.add_argument("--case")
@@ -144,8 +204,30 @@ def main() -> int:
     readable_font(app)
     ctx = open_context(args.db, Path(args.config) if args.config else None)
     settings = state.open_settings()  # the user config folder (set RECEPTION_CONFIG_DIR to keep it apart)
-    settings.setValue(state.CLERK, "李晓梅")
-    desk = Desk(ctx, settings, lang=args.lang)
+    if args.shot == "signin":
+        from ui.signin import SignInDialog
+
+        staff_accounts(ctx)
+        settings.setValue(state.LAST_USER, "lixiaomei")
+        desk = Desk(ctx, settings, lang=args.lang)
+        dialog = SignInDialog(desk)
+        dialog.show()
+
+        def mistype(left: int = 3) -> None:  # wrong passwords, as typed: the core's lock warning shows
+            if left:
+                dialog.password_edit.setText("Desk-Start-2025")
+                dialog.submit()
+                QTimer.singleShot(400, lambda: mistype(left - 1))
+            else:
+                dialog.password_edit.setText("Desk-Sta")
+
+        QTimer.singleShot(300, mistype)
+        QTimer.singleShot(60_000, app.quit)
+        return app.exec()
+    if args.shot == "accounts":
+        desk = Desk(ctx, settings, lang=args.lang, principal=staff_accounts(ctx))
+    else:
+        desk = Desk(ctx, settings, lang=args.lang, principal=signed_in(ctx, "lixiaomei"))
     window = MainWindow(desk)
     window.resize(1440, 900)
     if args.shot == "timeline":
@@ -159,6 +241,9 @@ def main() -> int:
         window.show()
         if args.shot == "cases":
             window.show_page("cases")
+        elif args.shot == "accounts":
+            page = window.show_page("accounts")
+            QTimer.singleShot(1000, lambda: page.select("lixiaomei"))
         elif args.shot == "queues":
             page = window.show_page("queues")
             QTimer.singleShot(1500, lambda: page.dead_table.setFocus())
@@ -167,6 +252,8 @@ def main() -> int:
 
             page = window.findChild(IntakePage)
             QTimer.singleShot(300, lambda: page.load_document(visitor_with_history(ctx)))
+            if args.shot == "lock":  # the form half filled in, then Ctrl+L
+                QTimer.singleShot(2500, window.idle_lock.lock)
     QTimer.singleShot(60_000, app.quit)
     return app.exec()
 

@@ -2,6 +2,181 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AccountsPage</name>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="257"/>
+        <source>账户管理</source>
+        <translation>Accounts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="259"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="260"/>
+        <source>重新读取账户列表（F5）</source>
+        <translation>Read the accounts again (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="268"/>
+        <source>每位工作人员使用自己的账户登录，审计日志记录到人。新账户和重置后的密码为初始密码，本人首次登录时须修改。连续输错 5 次密码，账户锁定 15 分钟，可在此解锁。</source>
+        <translation>Everyone signs in with their own account, so the audit trail names the person. A new account&apos;s password and a reset one are first passwords: the person changes them at the first sign-in. Five wrong passwords in a row lock an account for 15 minutes; unlock it here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="276"/>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="277"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="278"/>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="279"/>
+        <source>所属部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="280"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="281"/>
+        <source>锁定至</source>
+        <translation>Locked until</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="282"/>
+        <source>须修改密码</source>
+        <translation>Must change password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="283"/>
+        <source>上次登录</source>
+        <translation>Last sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="300"/>
+        <source>新建账户(&amp;N)…</source>
+        <translation>&amp;New account…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="303"/>
+        <source>重置密码(&amp;R)…</source>
+        <translation>&amp;Reset password…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="305"/>
+        <source>修改角色(&amp;O)…</source>
+        <translation>Change r&amp;ole…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="307"/>
+        <location filename="../../ui/accounts_page.py" line="444"/>
+        <source>停用(&amp;D)</source>
+        <translation>&amp;Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="309"/>
+        <source>解锁(&amp;U)</source>
+        <translation>&amp;Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="378"/>
+        <source>无法读取账户列表：{0}</source>
+        <translation>Cannot read the accounts: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="396"/>
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="396"/>
+        <source>已停用</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="398"/>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="398"/>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="444"/>
+        <source>启用(&amp;E)</source>
+        <translation>&amp;Enable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="467"/>
+        <source>已创建账户 {0}（{1}，{2}）。请把初始密码交给本人，首次登录时须修改。</source>
+        <translation>Account {0} created ({1}, {2}). Give the first password to the person; they change it at the first sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="484"/>
+        <source>已重置 {0} 的密码；本人下次登录时须修改。</source>
+        <translation>The password of {0} was reset; they change it at the next sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="499"/>
+        <source>{0} 的角色已改为{1}。</source>
+        <translation>{0} is now: {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="519"/>
+        <source>停用账户</source>
+        <translation>Deactivate the account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="521"/>
+        <source>停用账户 {0}（{1}）？停用后本人无法再登录；账户和审计记录保留，可随时启用。</source>
+        <translation>Deactivate the account {0} ({1})? The person can no longer sign in; the account and its audit records stay, and it can be enabled again at any time.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="525"/>
+        <source>停用</source>
+        <translation>Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="526"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="545"/>
+        <source>已启用账户 {0}。</source>
+        <translation>Account {0} enabled.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="545"/>
+        <source>已停用账户 {0}。</source>
+        <translation>Account {0} deactivated.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="559"/>
+        <source>已解锁账户 {0}。</source>
+        <translation>Account {0} unlocked.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="90"/>
+        <location filename="../../ui/accounts_page.py" line="574"/>
+        <source>出现意外错误：{0}</source>
+        <translation>An unexpected error occurred: {0}</translation>
+    </message>
+</context>
+<context>
     <name>AnswerDialog</name>
     <message>
         <location filename="../../ui/cases/detail.py" line="483"/>
@@ -64,13 +239,18 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="168"/>
+        <location filename="../../ui/app.py" line="194"/>
         <source>本厅配置文件有误，受理台无法启动。请按以下提示修改后重新启动：</source>
-        <extracomment>housekeeping (``storage.maintenance.tidy``): first run after start, then every …</extracomment>
+        <extracomment>housekeeping (``storage.maintenance.tidy``): first run after start, then every … the daily backup (``reception.backup.run_daily``): first look after start, then every … (it backs up once a day; a look costs a folder listing)</extracomment>
         <translation>The hall configuration file has errors; the desk cannot start. Correct the following and start again:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="255"/>
+        <location filename="../../ui/app.py" line="297"/>
+        <source>今天的自动备份没有完成：{0}。请检查备份文件夹，或在“设置”中点“立即备份”。</source>
+        <translation>Today&apos;s automatic backup did not complete: {0}. Check the backup folder, or click “Back up now” in Settings.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="435"/>
         <source>受理台无法启动：{0}：{1}
 
 详细信息已记入日志：{2}</source>
@@ -79,17 +259,17 @@
 The details are in the log: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="260"/>
+        <location filename="../../ui/app.py" line="440"/>
         <source>受理台无法启动</source>
         <translation>The desk could not start</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="305"/>
+        <location filename="../../ui/app.py" line="485"/>
         <source>配置文件有误</source>
         <translation>Configuration error</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="315"/>
+        <location filename="../../ui/app.py" line="495"/>
         <source>无法打开数据库：{0}
 
 {1}：{2}</source>
@@ -98,7 +278,7 @@ The details are in the log: {2}</translation>
 {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="322"/>
+        <location filename="../../ui/app.py" line="502"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
@@ -670,6 +850,39 @@ The details are in the log: {2}</translation>
     </message>
 </context>
 <context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../ui/signin.py" line="315"/>
+        <source>修改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="320"/>
+        <source>修改密码 — {0}（{1}）</source>
+        <translation>Change password — {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="322"/>
+        <source>管理员为您重设了密码。请设置您自己的新密码，之后才能使用受理台。</source>
+        <translation>An administrator reset your password. Choose your own new password before using the desk.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="328"/>
+        <source>当前密码(&amp;O)：</source>
+        <translation>Current password (&amp;O):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="332"/>
+        <source>新密码(&amp;P)：</source>
+        <translation>New &amp;password:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="334"/>
+        <source>再次输入(&amp;A)：</source>
+        <translation>&amp;Again:</translation>
+    </message>
+</context>
+<context>
     <name>CloseDialog</name>
     <message>
         <location filename="../../ui/cases/detail.py" line="543"/>
@@ -1099,6 +1312,79 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <location filename="../../ui/field_dialog.py" line="58"/>
         <source>{0}（Ctrl+Enter）</source>
         <translation>{0} (Ctrl+Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>FirstStartDialog</name>
+    <message>
+        <location filename="../../ui/signin.py" line="185"/>
+        <source>创建并登录</source>
+        <translation>Create and sign in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="188"/>
+        <source>首次启动 — 创建管理员账户</source>
+        <translation>First start — create the administrator account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="190"/>
+        <source>这是本受理台第一次启动，还没有任何用户账户。请创建管理员账户：管理员登录后为窗口受理员等工作人员创建账户。请牢记密码，它不会显示在任何地方，也无法找回。</source>
+        <translation>This is the desk&apos;s first start: there are no accounts yet. Create the administrator&apos;s account; once signed in, the administrator creates the accounts of the intake clerks and other staff. Remember the password: it is never shown anywhere and cannot be recovered.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="196"/>
+        <source>例如 admin 或工号</source>
+        <translation>for example admin, or a staff number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="197"/>
+        <source>用户名(&amp;U)：</source>
+        <translation>&amp;User name:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="200"/>
+        <source>姓名(&amp;N)：</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="204"/>
+        <source>密码(&amp;P)：</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="206"/>
+        <source>再次输入(&amp;A)：</source>
+        <translation>&amp;Again:</translation>
+    </message>
+</context>
+<context>
+    <name>IdleLock</name>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="384"/>
+        <source>出现意外错误：{0}</source>
+        <extracomment>切换用户 was confirmed on the lock screen: the window signs out (the lock is already released)</extracomment>
+        <translation>An unexpected error occurred: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="394"/>
+        <location filename="../../ui/idle_lock.py" line="399"/>
+        <source>切换用户</source>
+        <translation>Switch user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="395"/>
+        <source>受理登记表单中有尚未保存的内容。</source>
+        <translation>The intake form holds input that is not saved yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="397"/>
+        <source>切换用户后，这些内容保存为草稿，下次在本工作站登录时可以恢复。确定切换用户吗？</source>
+        <translation>After switching, it is kept as a draft and offered back at the next sign-in on this workstation. Switch user?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="400"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -1632,123 +1918,241 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="90"/>
+        <location filename="../../ui/idle_lock.py" line="105"/>
+        <source>受理台已锁定</source>
+        <extracomment>what counts as someone at the desk</extracomment>
+        <translation>The desk is locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="110"/>
+        <source>为保护个人信息，窗口内容已隐藏。请输入密码继续，正在填写的表单原样保留。</source>
+        <translation>The windows are hidden to protect personal data. Enter your password to go on; the form being filled is kept as it was.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="117"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="124"/>
+        <source>解锁(&amp;U)</source>
+        <translation>&amp;Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="128"/>
+        <source>切换用户(&amp;S)</source>
+        <translation>&amp;Switch user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="162"/>
+        <source>当前用户：{0}（{1}，{2}）</source>
+        <translation>Signed in: {0} ({1}, {2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="187"/>
+        <source>请输入密码</source>
+        <translation>Enter the password</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="58"/>
+        <location filename="../../ui/main_window.py" line="75"/>
         <source>受理登记</source>
-        <extracomment>source text (Chinese), translated in the context &quot;MainWindow&quot; ``&quot;module:Class&quot;`` imported on first use, or a callable ``(desk, parent) -&gt; QWidget`` build at start instead of on the first visit</extracomment>
+        <extracomment>the text of a page the role may not use source text (Chinese), translated in the context &quot;MainWindow&quot; ``&quot;module:Class&quot;`` imported on first use, or a callable ``(desk, parent) -&gt; QWidget`` build at start instead of on the first visit the permission (``reception.security.roles``) the page is for; None: everyone signed in without the permission the page is left out of the window (else shown disabled, with the reason)</extracomment>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="59"/>
+        <location filename="../../ui/main_window.py" line="80"/>
         <source>案件查询</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="60"/>
+        <location filename="../../ui/main_window.py" line="81"/>
         <source>推送状态</source>
         <translation>Department queues</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="61"/>
+        <location filename="../../ui/main_window.py" line="83"/>
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="62"/>
+        <location filename="../../ui/main_window.py" line="85"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100"/>
+        <location filename="../../ui/main_window.py" line="88"/>
+        <source>账户管理</source>
+        <translation>Accounts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="134"/>
         <source>一站式受理台 — {0}</source>
         <extracomment>the case dialog: ``&quot;module:Class&quot;`` or a callable ``(desk, case_no, parent) -&gt; QDialog``</extracomment>
         <translation>One-stop reception desk — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="332"/>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="333"/>
+        <source>锁定受理台，离开时使用（Ctrl+L）</source>
+        <translation>Lock the desk when you step away (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>数据库：{0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>待推送：…</source>
         <translation>Waiting to push: …</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>部门队列：…</source>
         <translation>Department queues: …</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="362"/>
+        <source>用户：{0}（{1}）</source>
+        <translation>User: {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="364"/>
+        <source>用户名：{0}</source>
+        <translation>User name: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="389"/>
         <source>待推送：{0}</source>
         <translation>Waiting to push: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="391"/>
         <source>（失败 {0}）</source>
         <translation> ({0} failed)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="394"/>
         <source>{0} 件案件的 {1} 条转办尚未送达部门；{2} 条推送失败，需要人工处理</source>
         <translation>{1} transfer(s) of {0} case(s) not yet delivered; {2} failed and need attention</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="416"/>
         <source>部门队列：未配置推送地址</source>
         <translation>Department queues: no transport configured</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="315"/>
+        <location filename="../../ui/main_window.py" line="418"/>
         <source>各部门均未在本厅配置文件中配置推送方式，转办保存在待推送队列中，不会自动送达。</source>
         <translation>No department has a transport in the hall configuration: transfers stay in the outbox and are not delivered automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>部门队列：已配置 {0} 个，均为纸质转办</source>
         <translation>Department queues: {0} configured, all on paper</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="425"/>
         <source>这些部门凭打印的转办单转办，答复须手工录入；不自动推送。</source>
         <translation>These departments get the printed transfer slip and their answers are recorded by hand; nothing is pushed.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="429"/>
         <source>{0}：{1}</source>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337"/>
+        <location filename="../../ui/main_window.py" line="440"/>
         <source>部门队列：{0} 个部门推送失败 — {1}</source>
         <translation>Department queues: pushing failed for {0} department(s) — {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="446"/>
         <source>部门队列：{0} 个部门均已送达 — {1}</source>
         <translation>Department queues: all {0} departments reached — {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="451"/>
         <source>部门队列：已配置 {0} 个 — 尚未推送</source>
         <translation>Department queues: {0} configured — not pushed yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="454"/>
         <source>部门队列：{0} 个部门尚未推送 — {1}</source>
         <translation>Department queues: {0} department(s) not pushed yet — {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="461"/>
         <source>待推送：无法读取</source>
         <translation>Waiting to push: unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="462"/>
         <source>读取数据库失败：{0}</source>
         <translation>Reading the database failed: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>NewAccountDialog</name>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="100"/>
+        <source>创建账户</source>
+        <translation>Create account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="102"/>
+        <source>新建账户</source>
+        <translation>New account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="105"/>
+        <source>小写字母、数字，如工号或姓名拼音</source>
+        <translation>lower-case letters and digits: a staff number or the name in pinyin</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="106"/>
+        <source>用户名(&amp;U)：</source>
+        <translation>&amp;User name:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="109"/>
+        <source>姓名(&amp;N)：</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="111"/>
+        <source>角色(&amp;R)：</source>
+        <translation>&amp;Role:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="113"/>
+        <source>所属部门(&amp;D)：</source>
+        <translation>&amp;Department:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="114"/>
+        <source>首次登录时，本人须修改这个初始密码。</source>
+        <translation>The person changes this first password at the first sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="119"/>
+        <source>初始密码(&amp;P)：</source>
+        <translation>First &amp;password:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="121"/>
+        <source>再次输入(&amp;A)：</source>
+        <translation>&amp;Again:</translation>
     </message>
 </context>
 <context>
@@ -2221,131 +2625,348 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
     </message>
 </context>
 <context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="160"/>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="163"/>
+        <source>重置密码 — {0}（{1}）</source>
+        <translation>Reset password — {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="165"/>
+        <source>设置一个初始密码交给本人；本人下次登录时须修改。账户如被锁定，同时解锁。</source>
+        <translation>Set a first password to give to the person; they change it at the next sign-in. A locked account is unlocked too.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="171"/>
+        <source>新密码(&amp;P)：</source>
+        <translation>New &amp;password:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="173"/>
+        <source>再次输入(&amp;A)：</source>
+        <translation>&amp;Again:</translation>
+    </message>
+</context>
+<context>
+    <name>RoleDialog</name>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="208"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="211"/>
+        <source>修改角色 — {0}（{1}）</source>
+        <translation>Change role — {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="213"/>
+        <source>角色(&amp;R)：</source>
+        <translation>&amp;Role:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="215"/>
+        <source>所属部门(&amp;D)：</source>
+        <translation>&amp;Department:</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/settings_page.py" line="46"/>
+        <location filename="../../ui/settings_page.py" line="51"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="54"/>
-        <source>受理人姓名，打印在回执上</source>
-        <translation>Clerk&apos;s name, printed on receipts</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings_page.py" line="66"/>
+        <location filename="../../ui/settings_page.py" line="77"/>
         <source>语言在下次启动时生效。</source>
         <translation>The language applies at the next start.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="97"/>
+        <location filename="../../ui/settings_page.py" line="108"/>
         <source>本工作站</source>
         <translation>This workstation</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="100"/>
-        <source>受理人(&amp;N)</source>
-        <translation>Clerk &amp;name</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings_page.py" line="101"/>
+        <location filename="../../ui/settings_page.py" line="112"/>
         <source>界面语言(&amp;L)</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="102"/>
+        <location filename="../../ui/settings_page.py" line="113"/>
         <source>回执格式(&amp;R)</source>
         <translation>&amp;Receipt layout</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="103"/>
+        <location filename="../../ui/settings_page.py" line="114"/>
         <source>打印机(&amp;P)</source>
         <translation>&amp;Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="107"/>
+        <location filename="../../ui/settings_page.py" line="118"/>
         <source>运行信息</source>
         <translation>Runtime information</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="110"/>
+        <location filename="../../ui/settings_page.py" line="121"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="112"/>
+        <location filename="../../ui/settings_page.py" line="123"/>
         <source>{0}（区划代码 {1}，工作站 {2}）</source>
         <translation>{0} (district code {1}, workstation {2})</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="115"/>
+        <location filename="../../ui/settings_page.py" line="126"/>
         <source>本厅</source>
         <translation>Hall</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="118"/>
+        <location filename="../../ui/settings_page.py" line="129"/>
         <source>默认值在前，本厅配置文件在后，后者覆盖前者</source>
         <translation>Defaults first, then the hall&apos;s file, which overrides them</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="119"/>
+        <location filename="../../ui/settings_page.py" line="130"/>
         <source>配置文件</source>
         <translation>Configuration files</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="121"/>
+        <location filename="../../ui/settings_page.py" line="132"/>
+        <location filename="../../ui/settings_page.py" line="152"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="126"/>
+        <location filename="../../ui/settings_page.py" line="137"/>
         <source>日志文件夹</source>
         <translation>Log folder</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="129"/>
+        <location filename="../../ui/settings_page.py" line="140"/>
         <source>密钥存储</source>
         <translation>Keyring</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="159"/>
+        <location filename="../../ui/settings_page.py" line="144"/>
+        <source>备份</source>
+        <translation>Backups</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="158"/>
+        <source>备份文件夹</source>
+        <translation>Backup folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="160"/>
+        <source>上次备份</source>
+        <translation>Last backup</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="161"/>
+        <source>立即备份(&amp;B)</source>
+        <translation>&amp;Back up now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="173"/>
+        <source>由数据库服务器备份（pg_dump），受理台不备份 PostgreSQL 数据库</source>
+        <translation>Backed up by the database server (pg_dump); the desk does not back up a PostgreSQL database</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="212"/>
+        <source>用户名：{0}</source>
+        <translation>User name: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="231"/>
         <source>（无）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="161"/>
+        <location filename="../../ui/settings_page.py" line="233"/>
         <source>未找到打印机，将另存为 PDF</source>
         <translation>No printer found; receipts will be saved as PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="164"/>
+        <location filename="../../ui/settings_page.py" line="236"/>
         <source>系统默认打印机</source>
         <translation>System default printer</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="165"/>
+        <location filename="../../ui/settings_page.py" line="295"/>
+        <source>尚未备份</source>
+        <translation>No backup yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="297"/>
+        <source>每日自动</source>
+        <translation>daily, automatic</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="297"/>
+        <source>手动</source>
+        <translation>manual</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="297"/>
+        <source>恢复前</source>
+        <translation>before a restore</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="303"/>
+        <source>，{0} 件案件</source>
+        <translation>, {0} case(s)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="308"/>
+        <source>无法读取备份文件夹：{0}</source>
+        <translation>Cannot read the backup folder: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="316"/>
+        <source>正在备份…</source>
+        <translation>Backing up…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="332"/>
+        <source>已备份：{0}（{1} 件案件，{2:.1f} MB，用时 {3:.1f} 秒）</source>
+        <translation>Backed up: {0} ({1} case(s), {2:.1f} MB, {3:.1f} s)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="350"/>
+        <source>备份失败：{0}</source>
+        <translation>Backup failed: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="210"/>
+        <location filename="../../ui/settings_page.py" line="237"/>
+        <location filename="../../ui/settings_page.py" line="299"/>
         <source>{0}（{1}）</source>
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="170"/>
+        <location filename="../../ui/settings_page.py" line="56"/>
+        <source>修改密码(&amp;W)…</source>
+        <translation>Change pass&amp;word…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="111"/>
+        <source>当前用户</source>
+        <translation>Signed in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.py" line="242"/>
         <source>之前选择的打印机“{0}”已找不到，将使用系统默认打印机</source>
         <translation>The printer &quot;{0}&quot; chosen before is gone; the system default printer will be used</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="181"/>
+        <location filename="../../ui/settings_page.py" line="253"/>
         <source>{0}（安全）</source>
         <translation>{0} (secure)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="183"/>
+        <location filename="../../ui/settings_page.py" line="255"/>
         <source>{0}（不安全：回执将不含核验码，部门推送的密钥也无法保存）</source>
         <translation>{0} (not secure: receipts will have no verification code and department credentials cannot be stored)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.py" line="201"/>
+        <location filename="../../ui/settings_page.py" line="269"/>
         <source>已保存，重新启动受理台后生效。</source>
         <translation>Saved; applies when the desk is started again.</translation>
+    </message>
+</context>
+<context>
+    <name>SignIn</name>
+    <message>
+        <location filename="../../ui/signin.py" line="47"/>
+        <source>密码至少 {0} 个字符，包含小写字母、大写字母、数字、其他符号中的至少 {1} 类，且不含用户名。</source>
+        <extracomment>the environment variable an unattended start (``--user NAME``) reads the password from</extracomment>
+        <translation>A password has at least {0} characters of at least {1} kinds out of lower-case letters, upper-case letters, digits and other signs, and does not contain the user name.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="65"/>
+        <source>锁定至 {0}。</source>
+        <translation>Locked until {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="108"/>
+        <source>✓ 符合密码要求</source>
+        <translation>✓ meets the password rules</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="153"/>
+        <source>✓ 两次输入一致</source>
+        <translation>✓ both the same</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="174"/>
+        <source>出现意外错误：{0}</source>
+        <translation>An unexpected error occurred: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="401"/>
+        <source>无人值守登录须在环境变量 {0} 中给出密码。</source>
+        <translation>An unattended sign-in needs the password in the environment variable {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="438"/>
+        <source>尚无用户账户：请先由人工启动受理台一次，创建管理员账户。</source>
+        <translation>There are no accounts yet: start the desk once by hand and create the administrator&apos;s account.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="441"/>
+        <source>账户 {0} 须先修改密码，不能无人值守登录。</source>
+        <translation>Account {0} must change its password first: it cannot sign in unattended.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="449"/>
+        <location filename="../../ui/signin.py" line="452"/>
+        <source>无法登录：{0}</source>
+        <translation>Cannot sign in: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="471"/>
+        <source>需要登录。无人值守启动（测试、自助终端）请用 --user 用户名，并在环境变量 {0} 中给出密码。</source>
+        <translation>Someone must sign in. For an unattended start (tests, kiosks) pass --user NAME and the password in the environment variable {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../ui/signin.py" line="243"/>
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="249"/>
+        <source>登录 — 一站式受理台</source>
+        <translation>Sign in — One-stop reception desk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="255"/>
+        <source>工作站 {0}。请用您本人的账户登录。</source>
+        <translation>Workstation {0}. Sign in with your own account.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="259"/>
+        <source>用户名(&amp;U)：</source>
+        <translation>&amp;User name:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="263"/>
+        <source>密码(&amp;P)：</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="264"/>
+        <source>退出</source>
+        <translation>Quit</translation>
     </message>
 </context>
 <context>
@@ -2364,6 +2985,14 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <location filename="../../ui/cases/detail.py" line="458"/>
         <source>出现意外错误，未保存：{error}</source>
         <translation>Unexpected error; nothing saved: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>_DepartmentField</name>
+    <message>
+        <location filename="../../ui/accounts_page.py" line="66"/>
+        <source>（无）</source>
+        <translation>(none)</translation>
     </message>
 </context>
 </TS>

@@ -1,4 +1,5 @@
-"""Fixtures for the desk tests: a real SQLite file, a real Desk, state in a temporary INI file.
+"""Fixtures for the desk tests: a real SQLite file, a real Desk signed in as a clerk (real accounts in
+the test database, signed in through the core), state in a temporary INI file.
 
 Qt runs offscreen (``QT_QPA_PLATFORM=offscreen``, set in tests/conftest.py); pytest-qt fails a test on
 any Qt warning (``qt_log_level_fail`` in pyproject.toml).
@@ -37,13 +38,49 @@ def settings(tmp_path):
     s.sync()
 
 
-@pytest.fixture
-def desk(qapp, ctx, settings):
-    from ui import state
+#: the administrator every test database gets first (``create_first_admin``): user name, name, password
+ADMIN = ("admin", "王管理", "Hall-Pass-2026!")
+#: the clerk the ``desk`` fixture signs in as
+CLERK = ("lixiaomei", "李晓梅")
+#: the password of every other test account
+PASSWORD = "Desk-Pass-2026!"
+
+
+def sign_in(
+    ctx,
+    role: str = "clerk",
+    username: str = CLERK[0],
+    display_name: str = CLERK[1],
+    *,
+    password: str = PASSWORD,
+    department: str | None = None,
+):
+    """An account of ``role`` in the test database (made by the administrator, who is made first if the
+    database has no account yet), signed in through the core (``authenticate``): the ``Principal``.
+    ``role="admin"`` with the default name signs in as that administrator."""
+    from reception.security.accounts import add_user, authenticate, create_first_admin, has_accounts
+
+    admin_name, admin_display, admin_password = ADMIN
+    if not has_accounts(ctx):
+        admin = create_first_admin(ctx, admin_name, admin_display, admin_password)
+    else:
+        admin = authenticate(ctx, admin_name, admin_password)
+    if role == "admin" and username == CLERK[0]:
+        return admin
+    add_user(ctx, admin, username, display_name, role, password, department=department)
+    return authenticate(ctx, username, password)
+
+
+def make_desk(ctx, settings, *, lang: str = "zh", principal=None, **account):
+    """A Desk on ``ctx`` signed in as ``principal`` (default: a new clerk account, see :func:`sign_in`)."""
     from ui.desk import Desk
 
-    settings.setValue(state.CLERK, "李晓梅")
-    d = Desk(ctx, settings, lang="zh")
+    return Desk(ctx, settings, lang=lang, principal=principal or sign_in(ctx, **account))
+
+
+@pytest.fixture
+def desk(qapp, ctx, settings):
+    d = make_desk(ctx, settings)
     yield d
     d.runner.shutdown(wait=True)
     # deliver what the workers posted before the runner went away
@@ -66,4 +103,4 @@ def wait_idle(qtbot, desk, timeout: int = 10_000) -> None:
     qtbot.waitUntil(desk.runner.idle, timeout=timeout)
 
 
-__all__ = ["QEvent", "type_text", "wait_idle"]
+__all__ = ["ADMIN", "CLERK", "PASSWORD", "QEvent", "make_desk", "sign_in", "type_text", "wait_idle"]

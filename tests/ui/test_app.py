@@ -1,4 +1,5 @@
-"""Starting the desk: main() end to end, configuration errors, the error dialog, the log, languages."""
+"""Starting the desk: main() end to end (signing in, the first start), configuration errors, the error
+dialog, the log, languages."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from reception.errors import ReceptionError
 from reception.intake import register_case
 from reception.paths import log_dir
 from tests.factories import base_case
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import CLERK, PASSWORD, sign_in, wait_idle
 from tests.ui.shell_support import OFFSCREEN, missing_pages_stubbed  # noqa: F401
 from ui import app as desk_app
 from ui import state
@@ -50,14 +51,32 @@ def shown(monkeypatch):
     return seen
 
 
-def test_first_start_creates_database_and_quits(qapp, tmp_path, missing_pages_stubbed, shown):  # noqa: F811
-    db = tmp_path / "new" / "hall.sqlite3"
+@pytest.fixture
+def clerk_in(monkeypatch):
+    """Accounts in the database at ``url`` (None: the default one) and the clerk's password in
+    ``RECEPTION_PASSWORD``: the arguments of an unattended start as that clerk."""
+
+    def make(url: str | None) -> list[str]:
+        from reception.context import open_context
+        from reception.security.accounts import change_password
+
+        ctx = open_context(url)
+        try:  # the first password, given by the administrator, is changed once (else no unattended start)
+            change_password(ctx, sign_in(ctx, password="First-Pass-2026!"), "First-Pass-2026!", PASSWORD)
+        finally:
+            ctx.close()
+        monkeypatch.setenv("RECEPTION_PASSWORD", PASSWORD)
+        return ["--user", CLERK[0]]
+
+    return make
+
+
+def test_unattended_start_signs_in_and_quits(qapp, db_url, clerk_in, missing_pages_stubbed, shown):  # noqa: F811
     hooks = (sys.excepthook, threading.excepthook)
-    assert desk_app.main(["--db", f"sqlite:///{db.as_posix()}", "--quit-after-start"]) == 0
-    assert db.is_file()
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == _head()
-    conn.close()
+    assert desk_app.main(["--db", db_url, "--quit-after-start", *clerk_in(db_url)]) == 0
+    import os
+
+    assert "RECEPTION_PASSWORD" not in os.environ  # read once, not handed on to child processes
     assert shown["title"].startswith("一站式受理台 — ")
     assert shown["nav"][0] == "受理登记"
     log = (log_dir() / "desk.log").read_text(encoding="utf-8")
@@ -66,20 +85,71 @@ def test_first_start_creates_database_and_quits(qapp, tmp_path, missing_pages_st
     assert QApplication.instance().applicationName() == "reception-desk"
 
 
-def test_default_database_and_saved_language(qapp, missing_pages_stubbed, shown):  # noqa: F811
+def test_first_start_creates_the_administrator_and_opens_the_window(qapp, tmp_path, missing_pages_stubbed):  # noqa: F811
+    """A fresh database: the 首次启动 dialog creates the administrator, who is signed in; the window opens
+    with the administrator's pages (账户管理; no intake)."""
+    from ui.main_window import MainWindow
+    from ui.signin import FirstStartDialog
+
+    db = tmp_path / "new" / "hall.sqlite3"
+    hooks = (sys.excepthook, threading.excepthook)
+    seen: dict = {}
+
+    def answer() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, FirstStartDialog) and w.isVisible() and "dialog" not in seen:
+                seen["dialog"] = w.windowTitle()
+                w.username_edit.setText("admin")
+                w.name_edit.setText("王管理")
+                w.password.edit.setText("Hall-Pass-2026!")
+                w.password2.edit.setText("Hall-Pass-2026!")
+                w.submit()
+            elif isinstance(w, MainWindow) and w.isVisible() and "nav" not in seen:
+                seen["nav"] = [w.nav.item(i).text() for i in range(w.nav.count())]
+                seen["user"] = w.user_label.text()
+                seen["intake"] = w.nav.item(0).toolTip()
+                w.close()
+
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(answer)
+    timer.start()
+    try:
+        assert desk_app.main(["--db", f"sqlite:///{db.as_posix()}"]) == 0
+    finally:
+        timer.stop()
+    assert db.is_file()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == _head()
+        assert conn.execute("SELECT username, role, must_change_password FROM users").fetchall() == [
+            ("admin", "admin", 0)
+        ]
+    conn.close()
+    assert seen["dialog"] == "首次启动 — 创建管理员账户"
+    assert seen["nav"] == ["受理登记", "案件查询", "推送状态", "日结", "设置", "账户管理"]
+    assert seen["intake"] == "管理员无权受理登记"  # shown, disabled, with the reason
+    assert seen["user"] == "用户：王管理（管理员）"
+    log = (log_dir() / "desk.log").read_text(encoding="utf-8")
+    assert "desk starting" in log and "desk closed" in log and "Hall-Pass-2026!" not in log
+    assert (sys.excepthook, threading.excepthook) == hooks  # put back after main() returns
+    assert QApplication.instance().applicationName() == "reception-desk"
+
+
+def test_default_database_and_saved_language(qapp, clerk_in, missing_pages_stubbed, shown):  # noqa: F811
     from reception.paths import data_dir
 
     s = state.open_settings()
     s.setValue(state.LANGUAGE, "en")
     s.sync()
     del s
-    assert desk_app.main(["--quit-after-start"]) == 0
+    user = clerk_in(None)
     assert (data_dir() / "reception.sqlite3").is_file()
+    assert desk_app.main(["--quit-after-start", *user]) == 0
     assert shown["title"].startswith("One-stop reception desk — ")
 
 
-def test_english(qapp, db_url, missing_pages_stubbed, shown):  # noqa: F811
-    assert desk_app.main(["--db", db_url, "--lang", "en", "--quit-after-start"]) == 0
+def test_english(qapp, db_url, clerk_in, missing_pages_stubbed, shown):  # noqa: F811
+    assert desk_app.main(["--db", db_url, "--lang", "en", "--quit-after-start", *clerk_in(db_url)]) == 0
     assert shown["title"] == "One-stop reception desk — 乌达区综治中心"
     assert shown["nav"] == ["Intake", "Cases", "Department queues", "Day close", "Settings"]
     assert shown["db"].startswith("Database: sqlite:///")
@@ -247,7 +317,7 @@ def test_desk_error_signal_shows_the_dialog(qtbot, desk, reporter):
     assert "inner_failure" in reporter.dialogs[0].details
 
 
-def test_exception_in_a_slot_during_main_is_logged(qapp, db_url, missing_pages_stubbed, monkeypatch):  # noqa: F811
+def test_exception_in_a_slot_during_main_is_logged(qapp, db_url, clerk_in, missing_pages_stubbed, monkeypatch):  # noqa: F811
     from ui.errors import ErrorReporter
 
     shown = []
@@ -256,8 +326,9 @@ def test_exception_in_a_slot_during_main_is_logged(qapp, db_url, missing_pages_s
     def slot_with_bug():
         raise KeyError("slot-bug")
 
+    user = clerk_in(db_url)
     QTimer.singleShot(0, slot_with_bug)  # fires inside main()'s event loop, before the window closes
-    assert desk_app.main(["--db", db_url, "--quit-after-start"]) == 0
+    assert desk_app.main(["--db", db_url, "--quit-after-start", *user]) == 0
     assert [type(e) for e in shown] == [KeyError]
     text = (log_dir() / "desk.log").read_text(encoding="utf-8")
     assert "slot_with_bug" in text and "KeyError: 'slot-bug'" in text
@@ -342,7 +413,7 @@ def test_tidy_waits_while_other_work_runs(qtbot, desk):
     hk.stop()
 
 
-def test_a_bug_while_building_the_window_is_logged_and_exits_1(qapp, db_url, monkeypatch, capsys):
+def test_a_bug_while_building_the_window_is_logged_and_exits_1(qapp, db_url, clerk_in, monkeypatch, capsys):
     from ui import main_window
 
     def broken(desk, parent=None):
@@ -351,8 +422,85 @@ def test_a_bug_while_building_the_window_is_logged_and_exits_1(qapp, db_url, mon
     pages = [main_window.PageSpec("intake", "受理登记", broken, eager=True), *main_window.PAGES[1:]]
     monkeypatch.setattr(main_window, "PAGES", pages)
     hooks = (sys.excepthook, threading.excepthook)
-    assert desk_app.main(["--db", db_url, "--quit-after-start"]) == 1
+    assert desk_app.main(["--db", db_url, "--quit-after-start", *clerk_in(db_url)]) == 1
     assert "page constructor bug" in capsys.readouterr().err
     text = (log_dir() / "desk.log").read_text(encoding="utf-8")
     assert "the desk could not start" in text and "RuntimeError: page constructor bug" in text
     assert (sys.excepthook, threading.excepthook) == hooks
+
+
+# -- 切换用户 ----------------------------------------------------------------------------------------
+
+
+def test_switch_user_signs_in_the_next_person_in_a_new_window(qapp, db_url, clerk_in, missing_pages_stubbed):  # noqa: F811
+    """The clerk locks the desk and switches user; the administrator signs in and gets a window of their
+    own; closing it ends the desk."""
+    from tests.ui.conftest import ADMIN
+    from ui.main_window import MainWindow
+    from ui.signin import SignInDialog
+
+    user = clerk_in(db_url)
+    seen: list = []
+
+    def answer() -> None:
+        for w in QApplication.topLevelWidgets():
+            if not w.isVisible():
+                continue
+            if isinstance(w, MainWindow) and w.desk.principal is not None:
+                who = w.desk.principal.username
+                if who not in [s[0] for s in seen]:
+                    seen.append((who, [w.nav.item(i).text() for i in range(w.nav.count())]))
+                    if who == CLERK[0]:
+                        w.idle_lock.lock()
+                        w.idle_lock.screen.switch_button.click()  # nothing typed: no question
+                    else:
+                        w.close()
+            elif (
+                isinstance(w, SignInDialog) and not w.busy and w.principal is None and not w.username_edit.isReadOnly()
+            ):
+                w.username_edit.setReadOnly(True)  # typed once
+                w.username_edit.setText(ADMIN[0])
+                w.password_edit.setText(ADMIN[2])
+                w.submit()
+
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(answer)
+    timer.start()
+    try:
+        assert desk_app.main(["--db", db_url, *user]) == 0
+    finally:
+        timer.stop()
+    assert [who for who, _nav in seen] == [CLERK[0], ADMIN[0]]
+    assert "账户管理" not in seen[0][1] and "账户管理" in seen[1][1]
+    log = (log_dir() / "desk.log").read_text(encoding="utf-8")
+    assert "signed out" in log and "signed in as admin" in log
+
+
+def test_cancelling_the_sign_in_after_a_switch_closes_the_desk(qapp, db_url, clerk_in, missing_pages_stubbed):  # noqa: F811
+    from ui.main_window import MainWindow
+    from ui.signin import SignInDialog
+
+    user = clerk_in(db_url)
+    done: dict = {}
+
+    def answer() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, MainWindow) and w.isVisible() and "locked" not in done:
+                done["locked"] = True
+                w.idle_lock.lock()
+                w.idle_lock.screen.switch_button.click()
+            elif isinstance(w, SignInDialog) and w.isVisible() and "cancelled" not in done:
+                done["cancelled"] = True
+                w.reject()  # 退出
+
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(answer)
+    timer.start()
+    try:
+        assert desk_app.main(["--db", db_url, *user]) == 0
+    finally:
+        timer.stop()
+    assert done == {"locked": True, "cancelled": True}
+    assert "sign-in cancelled after a sign-out" in (log_dir() / "desk.log").read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ from reception.demo import generate_cases
 from reception.intake import register_case, register_many
 from reception.storage.models import Case
 from tests.factories import base_case
-from tests.ui.conftest import type_text, wait_idle
+from tests.ui.conftest import make_desk, type_text, wait_idle
 from ui import state
 from ui.cases import model as model_module
 from ui.cases.model import COLUMN_OF, COLUMNS, PLACEHOLDER, CaseTableModel
@@ -202,9 +202,7 @@ def test_roles(qtbot, desk):
 
 
 def test_english_headers(qtbot, ctx, settings):
-    from ui.desk import Desk
-
-    d = Desk(ctx, settings, lang="en")
+    d = make_desk(ctx, settings, lang="en")
     try:
         model = CaseTableModel(d)
         assert model.headerData(0, Qt.Orientation.Horizontal) == "Case number"

@@ -84,7 +84,7 @@ def test_export_writes_real_files_with_progress(qtbot, page, desk, cases, tmp_pa
     assert (out / f"register-W01-{day.isoformat()}.csv").is_file()
     assert (out / f"summary-W01-{day.isoformat()}.pdf").is_file()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["case_count"] == 3 and manifest["exported_by"]["user"] == "李晓梅"
+    assert manifest["case_count"] == 3 and manifest["exported_by"]["user"] == "lixiaomei"
     wb = load_workbook(xlsx, read_only=True)
     try:
         values = [c for row in wb.worksheets[0].iter_rows(values_only=True) for c in row if c]
@@ -131,7 +131,7 @@ def test_close_day_after_confirmation(qtbot, page, desk, cases):
     wait_idle(qtbot, desk)
     qtbot.waitUntil(lambda: page.closed is not None, timeout=5000)
     assert page.message.text() == f"{day.isoformat()} 已日结：3 件。"
-    assert page.state_label.text().startswith("已日结") and "李晓梅" in page.state_label.text()
+    assert page.state_label.text().startswith("已日结") and "lixiaomei" in page.state_label.text()
     assert not page.close_button.isEnabled()  # a closed day cannot be closed again from here
 
 

@@ -12,11 +12,9 @@ from sqlalchemy import func, select
 from reception.storage.models import CaseEvent, OutboxEntry, Transfer
 from tests import push_fixtures
 from tests.ui import test_translations
-from tests.ui.conftest import type_text, wait_idle
+from tests.ui.conftest import make_desk, type_text, wait_idle
 from tests.ui.shell_support import OFFSCREEN
-from ui import state
 from ui.cases.detail import CaseDetailDialog
-from ui.desk import Desk
 from ui.queues import QueuesPage
 from ui.reroute import RerouteDialog
 
@@ -34,8 +32,7 @@ REFUSED = "缺少申请人身份证明"
 
 @pytest.fixture
 def desk(qapp, settings, pushing_hall):
-    settings.setValue(state.CLERK, "李晓梅")
-    d = Desk(pushing_hall.ctx, settings, lang="zh")
+    d = make_desk(pushing_hall.ctx, settings, lang="zh")
     yield d
     d.runner.shutdown(wait=True)
     QApplication.processEvents()
@@ -362,7 +359,7 @@ def test_english_dead_letters_and_reroute_dialog(qtbot, qapp, settings, pushing_
     h.refuse("hrss", "missing proof of identity")
     case_no = h.case()
     h.push()
-    en = Desk(h.ctx, settings, lang="en")
+    en = make_desk(h.ctx, settings, lang="en", username="lixm", display_name="Li Xiaomei")
     try:
         page = QueuesPage(en)
         qtbot.addWidget(page)

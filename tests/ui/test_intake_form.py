@@ -20,7 +20,7 @@ from reception.queries import case_document
 from reception.storage.models import Case, ReceiptPrint
 from tests.factories import base_case
 from tests.pdfcheck import squeeze, text_pdfplumber
-from tests.ui.conftest import type_text, wait_idle
+from tests.ui.conftest import make_desk, type_text, wait_idle
 from ui import state
 from ui.intake.fields import ChoiceField, Field
 from ui.intake.form import IntakePage, parent_path
@@ -756,9 +756,7 @@ def test_window_buttons_work_from_the_keyboard(qtbot, page, desk):
 
 
 def test_english_labels_come_from_the_core(qtbot, ctx, settings):
-    from ui.desk import Desk
-
-    desk = Desk(ctx, settings, lang="en")
+    desk = make_desk(ctx, settings, lang="en", display_name="Li Xiaomei")
     try:
         p = IntakePage(desk)
         qtbot.addWidget(p)

@@ -8,7 +8,7 @@ from PySide6.QtTest import QTest
 
 from reception.intake import register_case
 from tests.factories import base_case
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import make_desk, wait_idle
 from tests.ui.shell_support import OFFSCREEN, StubCaseDialog, missing_pages_stubbed  # noqa: F401
 from ui import state
 
@@ -123,13 +123,12 @@ def test_status_refresh_requests_coalesce(qtbot, window, desk):
 @pytest.mark.postgres
 def test_status_bar_never_shows_the_password(qtbot, qapp, settings, pg_url, missing_pages_stubbed):  # noqa: F811
     from reception.context import open_context
-    from ui.desk import Desk
     from ui.main_window import MainWindow
 
     # the throwaway server trusts local connections, so a password in the URL is accepted and ignored
     url = pg_url.replace("postgres@", "postgres:Geheim-1234@")
     ctx = open_context(url)
-    desk = Desk(ctx, settings)
+    desk = make_desk(ctx, settings)
     try:
         w = MainWindow(desk)
         qtbot.addWidget(w)

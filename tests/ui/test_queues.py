@@ -11,9 +11,8 @@ from reception.context import open_context
 from reception.intake import register_case
 from reception.storage.models import OutboxEntry
 from tests.factories import base_case
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import make_desk, wait_idle
 from tests.ui.shell_support import OFFSCREEN
-from ui.desk import Desk
 from ui.queues import QueuesPage
 
 pytestmark = pytest.mark.qt_log_ignore(*OFFSCREEN)
@@ -78,7 +77,7 @@ def test_configured_transport_shown(qtbot, qapp, settings, db_url, tmp_path):
     hall = tmp_path / "hall.toml"
     hall.write_text(text, encoding="utf-8")
     ctx = open_context(db_url, hall)
-    desk = Desk(ctx, settings, lang="en")
+    desk = make_desk(ctx, settings, lang="en")
     try:
         p = QueuesPage(desk)
         qtbot.addWidget(p)

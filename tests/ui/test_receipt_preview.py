@@ -105,7 +105,7 @@ def test_print_to_pdf_printer_records_original_then_reprint(qtbot, desk, case_no
     text = squeeze(text_pdfplumber(data))
     assert case_no in text and "补打" not in text
     rows = prints(desk.ctx)
-    assert [(r.layout, r.reprint, r.user) for r in rows] == [("a4", False, "李晓梅")]
+    assert [(r.layout, r.reprint, r.user) for r in rows] == [("a4", False, "lixiaomei")]  # the account
     import hashlib
 
     assert rows[0].sha256 == hashlib.sha256(data).hexdigest()  # the paper is exactly what was recorded

@@ -1,4 +1,5 @@
-"""设置 page: clerk, language, layout and printer saved on change; read-only facts shown truthfully."""
+"""设置 page: the signed-in person and 修改密码; language, layout and printer saved on change; read-only facts
+shown truthfully."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ import keyring
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
 
 from reception.paths import log_dir
-from tests.ui.conftest import type_text
+from tests.ui.conftest import PASSWORD, wait_idle
 from tests.ui.shell_support import OFFSCREEN
 from ui import state
 from ui.settings_page import SettingsPage
@@ -30,14 +30,29 @@ def _reread(tmp_path):
     return state.open_settings(tmp_path / "desk-state.ini")
 
 
-def test_clerk_name_typed_in_chinese_is_saved(qtbot, page, desk, tmp_path):
-    assert page.clerk_edit.text() == "李晓梅"
-    page.clerk_edit.selectAll()
-    QTest.keyClick(page.clerk_edit, Qt.Key.Key_Delete)
-    type_text(page.clerk_edit, "王芳")
-    assert desk.clerk == "王芳"
-    QTest.keyClick(page.clerk_edit, Qt.Key.Key_Tab)  # editing finished: written to disk
-    assert _reread(tmp_path).value(state.CLERK) == "王芳"
+def test_signed_in_person_shown_and_password_changed(qtbot, page, desk):
+    from reception.security.accounts import authenticate
+
+    assert page.user_value.text() == "李晓梅（窗口受理员）"
+    assert page.user_value.toolTip() == "用户名：lixiaomei"
+    dialog = page.change_password()
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "修改密码 — 李晓梅（lixiaomei）"
+    dialog.old_edit.setText("Wrong-Pass-1234")
+    qtbot.keyClicks(dialog.password.edit, "short")
+    assert "至少 10 个字符" in dialog.password.hint.text()  # the policy, checked as it is typed
+    dialog.password.edit.setText("Neue-Kasse-2026")
+    dialog.password2.edit.setText("Neue-Kasse-2026")
+    assert dialog.password.hint.text() == "✓ 符合密码要求"
+    dialog.submit()
+    wait_idle(qtbot, desk)
+    assert dialog.error_text("old_password") == "原密码不正确"  # the core's message, under its field
+    dialog.old_edit.setText(PASSWORD)
+    with qtbot.waitSignal(desk.principal_changed, timeout=10_000):
+        dialog.submit()
+    wait_idle(qtbot, desk)
+    assert not desk.principal.must_change_password
+    assert authenticate(desk.ctx, "lixiaomei", "Neue-Kasse-2026").username == "lixiaomei"
 
 
 def test_language_layout_saved(qtbot, page, desk, tmp_path):
@@ -103,3 +118,54 @@ def test_insecure_keyring_is_named(page, monkeypatch):
     assert not page.keyring_secure
     assert "keyring.backends.fail.Keyring" in page.keyring_value.text()
     assert "不安全" in page.keyring_value.text()
+
+
+# -- backups ----------------------------------------------------------------------------------------
+
+
+def test_backup_section_and_backup_now(qtbot, page, desk):
+    from reception.backup import backup_folder, list_backups
+
+    folder = backup_folder(desk.ctx)
+    assert page.backup_folder_value.text() == str(folder)
+    qtbot.waitUntil(lambda: page.last_backup_value.text() == "尚未备份")
+    assert page.backup_button.isEnabled() and page.backup_button.text() == "立即备份(&B)"
+
+    qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    assert not page.backup_button.isEnabled() and page.backup_message.text() == "正在备份…"
+    wait_idle(qtbot, desk)
+    made = list_backups(folder)
+    assert [e.kind for e in made] == ["manual"]
+    assert page.backup_button.isEnabled()
+    assert page.backup_message.text().startswith(f"已备份：{made[0].path.name}（0 件案件，")
+    assert page.backup_message.property("tone") == "ok"
+    assert page.last_backup_value.text() == made[0].taken_at.strftime("%Y-%m-%d %H:%M") + "（手动），0 件案件"
+    assert page.last_backup_value.toolTip() == str(made[0].path)
+
+    from reception import audit
+
+    assert [r.user for r in audit.records(desk.ctx, action="backup.create")] == [desk.clerk]
+
+
+def test_backup_failure_is_shown_beside_the_button(qtbot, qapp, settings, db_url, tmp_path):
+    from reception.config import example_path
+    from reception.context import open_context
+    from ui.desk import Desk
+
+    hall = tmp_path / "hall" / "hall.toml"
+    hall.parent.mkdir()
+    hall.write_text(example_path().read_text(encoding="utf-8") + '\n[backup]\nfolder = "blocker/sub"\n', "utf-8")
+    (hall.parent / "blocker").write_text("a file where the backup folder's parent should be", encoding="utf-8")
+    desk = Desk(open_context(db_url, hall), settings, lang="zh")
+    try:
+        p = SettingsPage(desk)
+        qtbot.addWidget(p)
+        wait_idle(qtbot, desk)
+        assert p.backup_folder_value.text() == str(hall.parent / "blocker" / "sub")
+        assert p.last_backup_value.text() == "尚未备份"
+        p.backup_now()
+        wait_idle(qtbot, desk)
+        assert p.backup_message.text().startswith("备份失败：")
+        assert p.backup_message.property("tone") == "error" and p.backup_button.isEnabled()
+    finally:
+        desk.close()

@@ -48,9 +48,9 @@ from PySide6.QtWidgets import (
 
 from reception.intake import register_case
 from tests.factories import base_case
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import make_desk, wait_idle
 from tests.ui.shell_support import OFFSCREEN
-from ui import i18n, state
+from ui import i18n
 
 pytestmark = pytest.mark.qt_log_ignore(*OFFSCREEN)
 
@@ -400,10 +400,7 @@ def english(qapp):
 
 @pytest.fixture
 def en_desk(english, ctx, settings):
-    from ui.desk import Desk
-
-    settings.setValue(state.CLERK, "Li Xiaomei")
-    d = Desk(ctx, settings, lang="en")
+    d = make_desk(ctx, settings, lang="en", display_name="Li Xiaomei")
     yield d
     d.runner.shutdown(wait=True)
     QApplication.processEvents()

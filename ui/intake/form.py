@@ -212,7 +212,7 @@ class IntakePage(QWidget):
         self.saved_banner = SavedBanner()
         root.addWidget(self.saved_banner)
 
-        self.receipt = ReceiptSection(config, self.desk.clerk, lang=lang)
+        self.receipt = ReceiptSection(config, self.desk.clerk_name, lang=lang)
         self.applicants = ApplicantsSection(config, lang=lang)
         self.agent = AgentSection(lang=lang)
         self.group = GroupSection(config, lang=lang)
@@ -815,7 +815,7 @@ class IntakePage(QWidget):
 
     def reset(self) -> None:
         """A blank form for the next visitor; the window, channel and clerk stay."""
-        self.receipt.set_default_clerk(self.desk.clerk)  # the settings page may have changed it
+        self.receipt.set_default_clerk(self.desk.clerk_name)  # the signed-in person's name
         self._loading = True
         try:
             for s in self.sections:
