@@ -36,7 +36,7 @@ from reception.security.roles import ROLES, role_label
 from ui import style
 from ui.desk import Desk
 from ui.field_dialog import FieldDialog
-from ui.signin import PasswordInput, RepeatInput, policy_text
+from ui.signin import NewPasswordFields, policy_text
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def _fail(dialog: FieldDialog, exc: BaseException, what: str) -> None:
         dialog.desk.error.emit(exc)
 
 
-class NewAccountDialog(FieldDialog):
+class NewAccountDialog(NewPasswordFields, FieldDialog):
     """新建账户: user name, name, role, department (a liaison), first password twice."""
 
     created = Signal(object)  # the new Account
@@ -115,20 +115,14 @@ class NewAccountDialog(FieldDialog):
         note.setObjectName("policy")
         note.setWordWrap(True)
         self.form.addRow("", note)
-        self.password = PasswordInput(desk, username=lambda: self.username_edit.text().strip().lower())
-        self.add_field("password", self.tr("初始密码(&P)："), self.password)
-        self.password2 = RepeatInput(desk, self.password)
-        self.add_field("password2", self.tr("再次输入(&A)："), self.password2)
+        self.add_new_password(desk, self.tr("初始密码(&P)："), lambda: self.username_edit.text().strip().lower())
         self.username_edit.textChanged.connect(self.password.check)
         self.username_edit.setFocus()
 
     def submit(self) -> None:
         if self.busy:
             return
-        self.clear_errors()
-        mismatch = self.password2.mismatch()
-        if mismatch and self.password.text():
-            self.show_errors(mismatch)
+        if self.repeat_differs():
             return
         from reception.security.accounts import add_user
 
@@ -151,7 +145,7 @@ class NewAccountDialog(FieldDialog):
         _fail(self, exc, "creating an account")
 
 
-class ResetPasswordDialog(FieldDialog):
+class ResetPasswordDialog(NewPasswordFields, FieldDialog):
     """重置密码: a new first password, twice; the person changes it at the next sign-in (also unlocks)."""
 
     done_for = Signal(str)  # the user name
@@ -167,19 +161,13 @@ class ResetPasswordDialog(FieldDialog):
         note.setObjectName("policy")
         note.setWordWrap(True)
         self.root.insertWidget(0, note)
-        self.password = PasswordInput(desk, username=lambda: account.username)
-        self.add_field("password", self.tr("新密码(&P)："), self.password)
-        self.password2 = RepeatInput(desk, self.password)
-        self.add_field("password2", self.tr("再次输入(&A)："), self.password2)
+        self.add_new_password(desk, self.tr("新密码(&P)："), lambda: account.username)
         self.password.setFocus()
 
     def submit(self) -> None:
         if self.busy:
             return
-        self.clear_errors()
-        mismatch = self.password2.mismatch()
-        if mismatch and self.password.text():
-            self.show_errors(mismatch)
+        if self.repeat_differs():
             return
         from reception.security.accounts import reset_password
 

@@ -155,6 +155,29 @@ class RepeatInput(QWidget):
         self.hint.show()
 
 
+class NewPasswordFields:
+    """For a :class:`~ui.field_dialog.FieldDialog` that sets a password: the new one (the policy checked as
+    typed) and the same again, as two rows; a difference is shown before anything is sent to the core."""
+
+    password: PasswordInput
+    password2: RepeatInput
+
+    def add_new_password(self, desk, label: str, username: Callable[[], str]) -> None:
+        self.password = PasswordInput(desk, username=username)
+        self.add_field("password", label, self.password)
+        self.password2 = RepeatInput(desk, self.password)
+        self.add_field("password2", translate("SignIn", "再次输入(&A)："), self.password2)
+
+    def repeat_differs(self) -> bool:
+        """Clear the messages; True (with the message under the second box) when the two differ."""
+        self.clear_errors()
+        mismatch = self.password2.mismatch()
+        if mismatch and self.password.text():
+            self.show_errors(mismatch)
+            return True
+        return False
+
+
 def _intro(text: str, name: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
@@ -175,7 +198,7 @@ def _failed(dialog: FieldDialog, exc: BaseException, what: str) -> None:
         dialog.desk.error.emit(exc)
 
 
-class FirstStartDialog(FieldDialog):
+class FirstStartDialog(NewPasswordFields, FieldDialog):
     """首次启动: the database has no account yet; the administrator is made now, with a password chosen
     now (there is no default password), and is signed in."""
 
@@ -200,20 +223,14 @@ class FirstStartDialog(FieldDialog):
         self.add_field("display_name", self.tr("姓名(&N)："), self.name_edit)
         self.policy = _intro(policy_text(), "policy")
         self.form.addRow("", self.policy)
-        self.password = PasswordInput(desk, username=lambda: self.username_edit.text().strip().lower())
-        self.add_field("password", self.tr("密码(&P)："), self.password)
-        self.password2 = RepeatInput(desk, self.password)
-        self.add_field("password2", self.tr("再次输入(&A)："), self.password2)
+        self.add_new_password(desk, self.tr("密码(&P)："), lambda: self.username_edit.text().strip().lower())
         self.username_edit.textChanged.connect(self.password.check)
         self.username_edit.setFocus()
 
     def submit(self) -> None:
         if self.busy:
             return
-        self.clear_errors()
-        mismatch = self.password2.mismatch()
-        if mismatch and self.password.text():
-            self.show_errors(mismatch)
+        if self.repeat_differs():
             return
         from reception.security.accounts import create_first_admin
 
@@ -303,7 +320,7 @@ class SignInDialog(FieldDialog):
         self.password_edit.setFocus()
 
 
-class ChangePasswordDialog(FieldDialog):
+class ChangePasswordDialog(NewPasswordFields, FieldDialog):
     """修改密码: the current password, the new one twice (the policy checked as it is typed).
 
     ``forced``: an administrator reset the password (``must_change_password``) — the desk opens only
@@ -328,19 +345,13 @@ class ChangePasswordDialog(FieldDialog):
             self.add_field("old_password", self.tr("当前密码(&O)："), self.old_edit)
         self.policy = _intro(policy_text(), "policy")
         self.form.addRow("", self.policy)
-        self.password = PasswordInput(desk, username=lambda: principal.username)
-        self.add_field("password", self.tr("新密码(&P)："), self.password)
-        self.password2 = RepeatInput(desk, self.password)
-        self.add_field("password2", self.tr("再次输入(&A)："), self.password2)
+        self.add_new_password(desk, self.tr("新密码(&P)："), lambda: principal.username)
         (self.old_edit if current is None else self.password).setFocus()
 
     def submit(self) -> None:
         if self.busy:
             return
-        self.clear_errors()
-        mismatch = self.password2.mismatch()
-        if mismatch and self.password.text():
-            self.show_errors(mismatch)
+        if self.repeat_differs():
             return
         from reception.security.accounts import change_password
 

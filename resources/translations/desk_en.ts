@@ -4,174 +4,174 @@
 <context>
     <name>AccountsPage</name>
     <message>
-        <location filename="../../ui/accounts_page.py" line="257"/>
+        <location filename="../../ui/accounts_page.py" line="245"/>
         <source>账户管理</source>
         <translation>Accounts</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="259"/>
+        <location filename="../../ui/accounts_page.py" line="247"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="260"/>
+        <location filename="../../ui/accounts_page.py" line="248"/>
         <source>重新读取账户列表（F5）</source>
         <translation>Read the accounts again (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="268"/>
+        <location filename="../../ui/accounts_page.py" line="256"/>
         <source>每位工作人员使用自己的账户登录，审计日志记录到人。新账户和重置后的密码为初始密码，本人首次登录时须修改。连续输错 5 次密码，账户锁定 15 分钟，可在此解锁。</source>
         <translation>Everyone signs in with their own account, so the audit trail names the person. A new account&apos;s password and a reset one are first passwords: the person changes them at the first sign-in. Five wrong passwords in a row lock an account for 15 minutes; unlock it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="276"/>
+        <location filename="../../ui/accounts_page.py" line="264"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="277"/>
+        <location filename="../../ui/accounts_page.py" line="265"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="278"/>
+        <location filename="../../ui/accounts_page.py" line="266"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="279"/>
+        <location filename="../../ui/accounts_page.py" line="267"/>
         <source>所属部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="280"/>
+        <location filename="../../ui/accounts_page.py" line="268"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="281"/>
+        <location filename="../../ui/accounts_page.py" line="269"/>
         <source>锁定至</source>
         <translation>Locked until</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="282"/>
+        <location filename="../../ui/accounts_page.py" line="270"/>
         <source>须修改密码</source>
         <translation>Must change password</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="283"/>
+        <location filename="../../ui/accounts_page.py" line="271"/>
         <source>上次登录</source>
         <translation>Last sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="300"/>
+        <location filename="../../ui/accounts_page.py" line="288"/>
         <source>新建账户(&amp;N)…</source>
         <translation>&amp;New account…</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="303"/>
+        <location filename="../../ui/accounts_page.py" line="291"/>
         <source>重置密码(&amp;R)…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="305"/>
+        <location filename="../../ui/accounts_page.py" line="293"/>
         <source>修改角色(&amp;O)…</source>
         <translation>Change r&amp;ole…</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="307"/>
-        <location filename="../../ui/accounts_page.py" line="444"/>
+        <location filename="../../ui/accounts_page.py" line="295"/>
+        <location filename="../../ui/accounts_page.py" line="432"/>
         <source>停用(&amp;D)</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="309"/>
+        <location filename="../../ui/accounts_page.py" line="297"/>
         <source>解锁(&amp;U)</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="378"/>
+        <location filename="../../ui/accounts_page.py" line="366"/>
         <source>无法读取账户列表：{0}</source>
         <translation>Cannot read the accounts: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="396"/>
+        <location filename="../../ui/accounts_page.py" line="384"/>
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="396"/>
+        <location filename="../../ui/accounts_page.py" line="384"/>
         <source>已停用</source>
         <translation>Deactivated</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="398"/>
+        <location filename="../../ui/accounts_page.py" line="386"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="398"/>
+        <location filename="../../ui/accounts_page.py" line="386"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="444"/>
+        <location filename="../../ui/accounts_page.py" line="432"/>
         <source>启用(&amp;E)</source>
         <translation>&amp;Enable</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="467"/>
+        <location filename="../../ui/accounts_page.py" line="455"/>
         <source>已创建账户 {0}（{1}，{2}）。请把初始密码交给本人，首次登录时须修改。</source>
         <translation>Account {0} created ({1}, {2}). Give the first password to the person; they change it at the first sign-in.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="484"/>
+        <location filename="../../ui/accounts_page.py" line="472"/>
         <source>已重置 {0} 的密码；本人下次登录时须修改。</source>
         <translation>The password of {0} was reset; they change it at the next sign-in.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="499"/>
+        <location filename="../../ui/accounts_page.py" line="487"/>
         <source>{0} 的角色已改为{1}。</source>
         <translation>{0} is now: {1}.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="519"/>
+        <location filename="../../ui/accounts_page.py" line="507"/>
         <source>停用账户</source>
         <translation>Deactivate the account</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="521"/>
+        <location filename="../../ui/accounts_page.py" line="509"/>
         <source>停用账户 {0}（{1}）？停用后本人无法再登录；账户和审计记录保留，可随时启用。</source>
         <translation>Deactivate the account {0} ({1})? The person can no longer sign in; the account and its audit records stay, and it can be enabled again at any time.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="525"/>
+        <location filename="../../ui/accounts_page.py" line="513"/>
         <source>停用</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="526"/>
+        <location filename="../../ui/accounts_page.py" line="514"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="545"/>
+        <location filename="../../ui/accounts_page.py" line="533"/>
         <source>已启用账户 {0}。</source>
         <translation>Account {0} enabled.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="545"/>
+        <location filename="../../ui/accounts_page.py" line="533"/>
         <source>已停用账户 {0}。</source>
         <translation>Account {0} deactivated.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="559"/>
+        <location filename="../../ui/accounts_page.py" line="547"/>
         <source>已解锁账户 {0}。</source>
         <translation>Account {0} unlocked.</translation>
     </message>
     <message>
         <location filename="../../ui/accounts_page.py" line="90"/>
-        <location filename="../../ui/accounts_page.py" line="574"/>
+        <location filename="../../ui/accounts_page.py" line="562"/>
         <source>出现意外错误：{0}</source>
         <translation>An unexpected error occurred: {0}</translation>
     </message>
@@ -852,34 +852,29 @@ The details are in the log: {2}</translation>
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../ui/signin.py" line="315"/>
+        <location filename="../../ui/signin.py" line="332"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="320"/>
+        <location filename="../../ui/signin.py" line="337"/>
         <source>修改密码 — {0}（{1}）</source>
         <translation>Change password — {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="322"/>
+        <location filename="../../ui/signin.py" line="339"/>
         <source>管理员为您重设了密码。请设置您自己的新密码，之后才能使用受理台。</source>
         <translation>An administrator reset your password. Choose your own new password before using the desk.</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="328"/>
+        <location filename="../../ui/signin.py" line="345"/>
         <source>当前密码(&amp;O)：</source>
         <translation>Current password (&amp;O):</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="332"/>
+        <location filename="../../ui/signin.py" line="348"/>
         <source>新密码(&amp;P)：</source>
         <translation>New &amp;password:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/signin.py" line="334"/>
-        <source>再次输入(&amp;A)：</source>
-        <translation>&amp;Again:</translation>
     </message>
 </context>
 <context>
@@ -1317,44 +1312,39 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>FirstStartDialog</name>
     <message>
-        <location filename="../../ui/signin.py" line="185"/>
+        <location filename="../../ui/signin.py" line="208"/>
         <source>创建并登录</source>
         <translation>Create and sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="188"/>
+        <location filename="../../ui/signin.py" line="211"/>
         <source>首次启动 — 创建管理员账户</source>
         <translation>First start — create the administrator account</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="190"/>
+        <location filename="../../ui/signin.py" line="213"/>
         <source>这是本受理台第一次启动，还没有任何用户账户。请创建管理员账户：管理员登录后为窗口受理员等工作人员创建账户。请牢记密码，它不会显示在任何地方，也无法找回。</source>
         <translation>This is the desk&apos;s first start: there are no accounts yet. Create the administrator&apos;s account; once signed in, the administrator creates the accounts of the intake clerks and other staff. Remember the password: it is never shown anywhere and cannot be recovered.</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="196"/>
+        <location filename="../../ui/signin.py" line="219"/>
         <source>例如 admin 或工号</source>
         <translation>for example admin, or a staff number</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="197"/>
+        <location filename="../../ui/signin.py" line="220"/>
         <source>用户名(&amp;U)：</source>
         <translation>&amp;User name:</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="200"/>
+        <location filename="../../ui/signin.py" line="223"/>
         <source>姓名(&amp;N)：</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="204"/>
+        <location filename="../../ui/signin.py" line="226"/>
         <source>密码(&amp;P)：</source>
         <translation>&amp;Password:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/signin.py" line="206"/>
-        <source>再次输入(&amp;A)：</source>
-        <translation>&amp;Again:</translation>
     </message>
 </context>
 <context>
@@ -2145,14 +2135,9 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <translation>The person changes this first password at the first sign-in.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="119"/>
+        <location filename="../../ui/accounts_page.py" line="118"/>
         <source>初始密码(&amp;P)：</source>
         <translation>First &amp;password:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/accounts_page.py" line="121"/>
-        <source>再次输入(&amp;A)：</source>
-        <translation>&amp;Again:</translation>
     </message>
 </context>
 <context>
@@ -2627,50 +2612,45 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../ui/accounts_page.py" line="160"/>
+        <location filename="../../ui/accounts_page.py" line="154"/>
         <source>重置密码</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="163"/>
+        <location filename="../../ui/accounts_page.py" line="157"/>
         <source>重置密码 — {0}（{1}）</source>
         <translation>Reset password — {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="165"/>
+        <location filename="../../ui/accounts_page.py" line="159"/>
         <source>设置一个初始密码交给本人；本人下次登录时须修改。账户如被锁定，同时解锁。</source>
         <translation>Set a first password to give to the person; they change it at the next sign-in. A locked account is unlocked too.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="171"/>
+        <location filename="../../ui/accounts_page.py" line="164"/>
         <source>新密码(&amp;P)：</source>
         <translation>New &amp;password:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/accounts_page.py" line="173"/>
-        <source>再次输入(&amp;A)：</source>
-        <translation>&amp;Again:</translation>
     </message>
 </context>
 <context>
     <name>RoleDialog</name>
     <message>
-        <location filename="../../ui/accounts_page.py" line="208"/>
+        <location filename="../../ui/accounts_page.py" line="196"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="211"/>
+        <location filename="../../ui/accounts_page.py" line="199"/>
         <source>修改角色 — {0}（{1}）</source>
         <translation>Change role — {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="213"/>
+        <location filename="../../ui/accounts_page.py" line="201"/>
         <source>角色(&amp;R)：</source>
         <translation>&amp;Role:</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="215"/>
+        <location filename="../../ui/accounts_page.py" line="203"/>
         <source>所属部门(&amp;D)：</source>
         <translation>&amp;Department:</translation>
     </message>
@@ -2905,33 +2885,38 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
         <translation>✓ both the same</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="174"/>
+        <location filename="../../ui/signin.py" line="169"/>
+        <source>再次输入(&amp;A)：</source>
+        <translation>&amp;Again:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="197"/>
         <source>出现意外错误：{0}</source>
         <translation>An unexpected error occurred: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="401"/>
+        <location filename="../../ui/signin.py" line="412"/>
         <source>无人值守登录须在环境变量 {0} 中给出密码。</source>
         <translation>An unattended sign-in needs the password in the environment variable {0}.</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="438"/>
+        <location filename="../../ui/signin.py" line="449"/>
         <source>尚无用户账户：请先由人工启动受理台一次，创建管理员账户。</source>
         <translation>There are no accounts yet: start the desk once by hand and create the administrator&apos;s account.</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="441"/>
+        <location filename="../../ui/signin.py" line="452"/>
         <source>账户 {0} 须先修改密码，不能无人值守登录。</source>
         <translation>Account {0} must change its password first: it cannot sign in unattended.</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="449"/>
-        <location filename="../../ui/signin.py" line="452"/>
+        <location filename="../../ui/signin.py" line="460"/>
+        <location filename="../../ui/signin.py" line="463"/>
         <source>无法登录：{0}</source>
         <translation>Cannot sign in: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="471"/>
+        <location filename="../../ui/signin.py" line="482"/>
         <source>需要登录。无人值守启动（测试、自助终端）请用 --user 用户名，并在环境变量 {0} 中给出密码。</source>
         <translation>Someone must sign in. For an unattended start (tests, kiosks) pass --user NAME and the password in the environment variable {0}.</translation>
     </message>
@@ -2939,32 +2924,32 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../ui/signin.py" line="243"/>
+        <location filename="../../ui/signin.py" line="260"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="249"/>
+        <location filename="../../ui/signin.py" line="266"/>
         <source>登录 — 一站式受理台</source>
         <translation>Sign in — One-stop reception desk</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="255"/>
+        <location filename="../../ui/signin.py" line="272"/>
         <source>工作站 {0}。请用您本人的账户登录。</source>
         <translation>Workstation {0}. Sign in with your own account.</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="259"/>
+        <location filename="../../ui/signin.py" line="276"/>
         <source>用户名(&amp;U)：</source>
         <translation>&amp;User name:</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="263"/>
+        <location filename="../../ui/signin.py" line="280"/>
         <source>密码(&amp;P)：</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="264"/>
+        <location filename="../../ui/signin.py" line="281"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
