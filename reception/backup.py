@@ -56,6 +56,7 @@ from zoneinfo import ZoneInfo
 
 from reception.errors import MESSAGES, NotFound, ReceptionError, messages
 from reception.paths import data_dir
+from reception.security.roles import Principal, acting
 
 log = logging.getLogger(__name__)
 
@@ -669,15 +670,19 @@ def _audited(ctx, info: BackupInfo, kind: str, user: str | None) -> BackupInfo:
     return info
 
 
-def backup(ctx, out: Path, *, now: datetime | None = None, user: str | None = None) -> BackupInfo:
+def backup(ctx, out: Path, *, now: datetime | None = None, user: Principal | str | None = None) -> BackupInfo:
     """Back the context's database up into the file ``out`` (refused if it exists), and record it in
     the audit trail. PostgreSQL: :class:`BackupUnsupported` (the server's job, ``pg_dump``)."""
+    user = acting(user, "backup.create")
     return _audited(ctx, backup_database(_source(ctx), Path(out), now=now), "file", user)
 
 
-def backup_now(ctx, now: datetime | None = None, *, kind: str = "manual", user: str | None = None) -> BackupInfo:
+def backup_now(
+    ctx, now: datetime | None = None, *, kind: str = "manual", user: Principal | str | None = None
+) -> BackupInfo:
     """A backup into the backup folder, named by the hall-local time (立即备份: ``kind`` manual), recorded
     in the audit trail."""
+    user = acting(user, "backup.create")
     source = _source(ctx)
     now = now or datetime.now(UTC)
     folder = backup_folder(ctx)
@@ -997,13 +1002,16 @@ def restore(
     now: datetime | None = None,
     folder: Path | None = None,
     timezone: str = "Asia/Shanghai",
+    user: Principal | str | None = None,
 ) -> RestoreInfo:
     """Replace the SQLite database with the backup ``file`` (see the module text for every step).
 
     ``folder``: where the safety copy of the current database goes (default: ``backups`` in the user
     data folder); its name is ``reception-…-pre-restore.sqlite3`` in ``timezone``'s local time.
     Raises :class:`BackupRefused` (a check failed: nothing touched), :class:`DatabaseInUse`,
-    :class:`BackupUnsupported` (PostgreSQL), :class:`~reception.errors.NotFound` (no such file)."""
+    :class:`BackupUnsupported` (PostgreSQL), :class:`~reception.errors.NotFound` (no such file). A signed-in
+    ``user`` needs ``database.restore``."""
+    acting(user, "database.restore")
     now = now or datetime.now(UTC)
     text = str(db_path_or_url)
     db = sqlite_path(text)

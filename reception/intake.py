@@ -23,6 +23,7 @@ from reception.numbering import format_case_no, next_serial
 from reception.record import NormalizedCase, normalize_case
 from reception.routing import RoutingDecision, route
 from reception.search_index import index_case
+from reception.security.roles import Principal, acting
 from reception.storage.models import (
     Case,
     CaseDeadline,
@@ -111,8 +112,12 @@ def deadline_dict(d: Deadline | CaseDeadline) -> dict:
     }
 
 
-def register_case(ctx: Context, data: dict, *, user: str | None = None, now: datetime | None = None) -> Registered:
-    """Validate and store one case. Raises ValidationFailed (nothing written) on bad input."""
+def register_case(
+    ctx: Context, data: dict, *, user: Principal | str | None = None, now: datetime | None = None
+) -> Registered:
+    """Validate and store one case. Raises ValidationFailed (nothing written) on bad input; a signed-in
+    ``user`` without ``case.register`` gets PermissionDenied."""
+    user = acting(user, "case.register")
     now = now or datetime.now(UTC)
     prepared = prepare(ctx, data, now=now)
     with ctx.db.write() as session:
@@ -120,9 +125,10 @@ def register_case(ctx: Context, data: dict, *, user: str | None = None, now: dat
 
 
 def register_many(
-    ctx: Context, items: Iterable[dict], *, user: str | None = None, now: datetime | None = None
+    ctx: Context, items: Iterable[dict], *, user: Principal | str | None = None, now: datetime | None = None
 ) -> list[Registered]:
     """Store a list of cases all or nothing: every case is validated first; errors name the item."""
+    user = acting(user, "case.register")
     now = now or datetime.now(UTC)
     prepared: list[Prepared] = []
     problems: list[FieldError] = []

@@ -53,6 +53,7 @@ from reception.pdf.fonts import FontSet, font_set
 from reception.pdf.styles import MaskedPerson, masked_person
 from reception.queries import case_document
 from reception.secrets import SecretUnavailable
+from reception.security.roles import Principal, acting
 from reception.storage.models import Case, ReceiptPrint
 from reception.verification import canonical_time, code_for_case, qr_payload
 
@@ -566,7 +567,7 @@ def render_receipt(
     case_no: str,
     layout: str = "a4",
     *,
-    user: str | None = None,
+    user: Principal | str | None = None,
     now: datetime | None = None,
     record: bool = True,
     allow_missing: bool = False,
@@ -582,6 +583,7 @@ def render_receipt(
         raise ValueError(f"unknown receipt layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
     if record and allow_missing:
         raise ValueError("a recorded print may not have missing characters")
+    user = acting(user, "receipt.print" if record else "case.view")
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")

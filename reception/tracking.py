@@ -49,6 +49,7 @@ from reception.context import Context
 from reception.errors import FieldError, NotFound, ReceptionError, ValidationFailed, field_error, messages
 from reception.intake import deadline_dict
 from reception.labels import ENUMS, enum_label
+from reception.security.roles import Principal, acting
 from reception.storage.models import Case, CaseDeadline, CaseEvent, ReceiptPrint, Transfer
 from reception.text import clean_text, normalize_code
 
@@ -306,8 +307,11 @@ def _audit(session: Session, ctx: Context, c: Case, action: str, at: datetime, u
 # -- notes ---------------------------------------------------------------------------------------------
 
 
-def add_note(ctx: Context, case_no: str, text: str, *, user: str | None, now: datetime | None = None) -> Tracked:
+def add_note(
+    ctx: Context, case_no: str, text: str, *, user: Principal | str | None, now: datetime | None = None
+) -> Tracked:
     """Add a note (备注) to the case's timeline. Allowed on a closed case too."""
+    user = acting(user, "case.track")
     now = _now(now)
     errors: list[FieldError] = []
     value = _text(text, "text", errors, max_len=MAX_NOTE, required_code="tracking.required")
@@ -349,7 +353,7 @@ def record_answer(
     text: str | None,
     department_case_no: str | None = None,
     answered_on: date | str | None = None,
-    user: str | None,
+    user: Principal | str | None,
     expected_version: int | None = None,
     now: datetime | None = None,
     transfer_id: str | None = None,
@@ -365,6 +369,7 @@ def record_answer(
     same department twice) and ``remote_status`` (the department's own status): when the transfer
     already holds that status, or has gone further (the clerk recorded the answer by hand first), nothing
     is written and None is returned, so a status is recorded once."""
+    user = acting(user, "case.track")
     now = _now(now)
     tz = _tz(ctx)
     today = now.astimezone(tz).date()
@@ -467,11 +472,12 @@ def close_case(
     outcome: str,
     satisfaction: str,
     note: str | None = None,
-    user: str | None,
+    user: Principal | str | None,
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Tracked:
     """Close the case (办结) with its outcome and the visitor's satisfaction; mark its deadlines."""
+    user = acting(user, "case.close")
     now = _now(now)
     tz = _tz(ctx)
     today = now.astimezone(tz).date()

@@ -127,7 +127,7 @@ class RerouteDialog(FieldDialog):
             self.target.transfer_id,
             v["department"],
             v["reason"],
-            self.desk.clerk,
+            self.desk.principal,
             name="transfer-reroute",
         )
 
@@ -228,7 +228,7 @@ class DeadLetterActions(QObject):
             retry_transfer,
             self.desk.ctx,
             target.transfer_id,
-            self.desk.clerk,
+            self.desk.principal,
             on_done=done,
             on_error=failed,
             name="transfer-retry",

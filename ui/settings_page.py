@@ -320,7 +320,7 @@ class SettingsPage(QWidget):
             backup_now,
             self.desk.ctx,
             datetime.now(UTC),
-            user=self.desk.clerk,
+            user=self.desk.principal,
             on_done=self._backed_up,
             on_error=self._backup_failed,
             name="backup-now",

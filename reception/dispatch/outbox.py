@@ -34,6 +34,7 @@ from reception import audit as audit_trail
 from reception.config import DispatchSettings
 from reception.context import Context
 from reception.errors import FieldError, NotFound, ReceptionError, ValidationFailed, field_error, messages
+from reception.security.roles import Principal, acting
 from reception.storage.models import Case, CaseDeadline, CaseEvent, DispatchAttempt, OutboxEntry, Transfer
 from reception.text import clean_text, normalize_code
 
@@ -505,10 +506,11 @@ def _transfer(session: Session, transfer_id: str) -> tuple[Transfer, Case, Outbo
     return row[0], row[1], entry
 
 
-def retry_dead(ctx: Context, transfer_id: str, user: str | None, *, now: datetime | None = None) -> None:
+def retry_dead(ctx: Context, transfer_id: str, user: Principal | str | None, *, now: datetime | None = None) -> None:
     """Put a dead letter back in the queue, due now, with the same transfer id (Idempotency-Key).
 
     The entry's ``created_at`` becomes now: the age limit counts from when a person put it back."""
+    user = acting(user, "routing.override")
     now = now or datetime.now(UTC)
     with ctx.db.write() as session:
         transfer, case, entry = _transfer(session, transfer_id)
@@ -536,11 +538,18 @@ def retry_dead(ctx: Context, transfer_id: str, user: str | None, *, now: datetim
 
 
 def reroute(
-    ctx: Context, transfer_id: str, department: str, reason: str, user: str | None, *, now: datetime | None = None
+    ctx: Context,
+    transfer_id: str,
+    department: str,
+    reason: str,
+    user: Principal | str | None,
+    *,
+    now: datetime | None = None,
 ) -> str:
     """Send the case to another department instead: a new transfer and outbox entry, the old transfer (and
     its entry, if not delivered) cancelled. The lead's re-routing changes the case's department and takes a
     returned case back to ``routed``. Returns the new transfer's id."""
+    user = acting(user, "routing.override")
     now = now or datetime.now(UTC)
     errors: list[FieldError] = []
     code = normalize_code(department or "")

@@ -50,7 +50,7 @@ from reception.export.report_pdf import ReportInfo, render_summary_pdf
 from reception.export.summary import ExportInconsistent, Summary, SummaryBuilder, deadline_figures
 from reception.export.writers import RegisterWriter
 from reception.pdf.fonts import font_set
-from reception.security import check_role, require, role_label
+from reception.security import Principal, acting, check_role, require, role_label
 from reception.storage.models import Case, DayClose
 
 log = logging.getLogger(__name__)
@@ -151,11 +151,12 @@ def _snapshot_hash(snapshot: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def close_day(ctx: Context, day: date, *, user: str | None, now: datetime | None = None) -> DayCloseRecord:
+def close_day(ctx: Context, day: date, *, user: Principal | str | None, now: datetime | None = None) -> DayCloseRecord:
     """Close ``day`` at this workstation: store its register rows and figures, with an audit record.
 
     Raises :class:`DayAlreadyClosed` if it is closed already and ``export.day_future`` for a day after
     today (hall time). Closing a day without cases is allowed (it makes a month's export reproducible)."""
+    user = acting(user, "day.close")
     now = now or datetime.now(UTC)
     tz = _hall_tz(ctx)
     ws = ctx.config.workstation.code
@@ -308,7 +309,7 @@ def export_register(
     end: date,
     out_dir: Path,
     role: str = "clerk",
-    user: str | None = None,
+    user: Principal | str | None = None,
     progress: Progress | None = None,
     should_cancel: Callable[[], bool] | None = None,
     now: datetime | None = None,
@@ -327,6 +328,9 @@ def export_register(
             f"bad date range: {start.isoformat()} is after {end.isoformat()}",
             code="export.range",
         )
+    if isinstance(user, Principal):  # a signed-in person exports with their own role
+        role = user.role
+    user = acting(user, "export.register")
     check_role(role)
     require(role, "export.register")
     disclosure = Disclosure.for_role(role)

@@ -38,7 +38,7 @@ from reception.security.passwords import (
     needs_rehash,
     verify_password,
 )
-from reception.security.roles import ROLES, may, require
+from reception.security.roles import ROLES, Principal
 from reception.storage.models import User
 from reception.text import clean_text
 
@@ -127,28 +127,6 @@ class AlreadySetUp(ReceptionError):
         super().__init__(
             "已有用户账户：首个管理员只能在首次启动时创建", "accounts exist: the first administrator is made once"
         )
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is acting: a signed-in person (or, for scheduled work, a named service)."""
-
-    username: str
-    display_name: str
-    role: str
-    user_id: int | None = None
-    department: str | None = None
-    #: an administrator reset the password: choose a new one before anything else
-    must_change_password: bool = False
-
-    def may(self, permission: str) -> bool:
-        return may(self.role, permission)
-
-    def require(self, permission: str) -> None:
-        require(self.role, permission)
-
-    def label(self) -> str:
-        return f"{self.display_name}（{self.username}）"
 
 
 @dataclass(frozen=True)

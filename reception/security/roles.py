@@ -64,12 +64,19 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "config.manage": ("管理本厅配置", "manage the hall configuration"),
     "secret.manage": ("管理密钥", "manage secrets"),
     "user.manage": ("管理用户账户", "manage user accounts"),
+    "case.track": ("记录案件备注和部门答复", "add notes and record departments' answers"),
+    "case.close": ("办结案件", "close cases"),
+    "backup.create": ("备份数据库", "back up the database"),
+    "database.restore": ("从备份恢复数据库", "restore the database from a backup"),
 }
 
 _GRANTS: dict[str, frozenset[str]] = {
     "clerk": frozenset(
         {
             "case.register",
+            "case.track",
+            "case.close",
+            "backup.create",
             "case.view",
             "case.view_personal",
             "receipt.print",
@@ -81,6 +88,9 @@ _GRANTS: dict[str, frozenset[str]] = {
     "duty_leader": frozenset(
         {
             "case.register",
+            "case.track",
+            "case.close",
+            "backup.create",
             "case.view",
             "case.view_personal",
             "receipt.print",
@@ -91,7 +101,7 @@ _GRANTS: dict[str, frozenset[str]] = {
             "day.close",
         }
     ),
-    "liaison": frozenset({"case.view", "case.view_personal", "transfer.handle"}),
+    "liaison": frozenset({"case.view", "case.view_personal", "transfer.handle", "case.track"}),
     "auditor": frozenset({"case.view", "audit.view", "export.register"}),
     "admin": frozenset({"case.view", "audit.view", "config.manage", "secret.manage", "export.register", "user.manage"}),
     "legal_aid": frozenset(
@@ -150,6 +160,41 @@ def require(role: str, permission: str) -> None:
     """Raise :class:`PermissionDenied` unless ``role`` has ``permission``."""
     if not may(role, permission):
         raise PermissionDenied(role, permission)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a signed-in person (``reception.security.accounts``)."""
+
+    username: str
+    display_name: str
+    role: str
+    user_id: int | None = None
+    department: str | None = None
+    #: an administrator reset the password: choose a new one before anything else
+    must_change_password: bool = False
+
+    def may(self, permission: str) -> bool:
+        return may(self.role, permission)
+
+    def require(self, permission: str) -> None:
+        require(self.role, permission)
+
+    def label(self) -> str:
+        return f"{self.display_name}（{self.username}）"
+
+
+def acting(user: Principal | str | None, permission: str) -> str | None:
+    """The name the audit trail records for ``user``, after the role check.
+
+    A signed-in :class:`Principal` (what the desk passes) must hold ``permission``, else
+    :class:`PermissionDenied` — the core refuses, whatever the screens show. A plain name is a caller
+    that has done its own checking: the command line (which does not sign in yet) and the scheduled
+    services (``dispatcher``, ``daily-backup``)."""
+    if isinstance(user, Principal):
+        user.require(permission)
+        return user.username
+    return user
 
 
 def role_label(role: str, lang: str = "zh") -> str:

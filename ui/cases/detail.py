@@ -431,7 +431,7 @@ class _ActionDialog(FieldDialog):
             self.call_name,
             self.desk.ctx,
             self.detail.case_no,
-            user=self.desk.clerk,
+            user=self.desk.principal,
             **self.values(),
             name=f"case-{self.call_name}",
         )

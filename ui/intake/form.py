@@ -684,7 +684,7 @@ class IntakePage(QWidget):
                 register_case,
                 self.desk.ctx,
                 doc,
-                user=self.desk.clerk,
+                user=self.desk.principal,
                 on_done=self._saved,
                 on_error=self._save_failed,
                 name="register_case",
