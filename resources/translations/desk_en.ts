@@ -179,59 +179,59 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="483"/>
+        <location filename="../../ui/cases/detail.py" line="487"/>
         <source>录入部门答复</source>
         <translation>Record department answer</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="491"/>
+        <location filename="../../ui/cases/detail.py" line="495"/>
         <source>{0}（{1}，{2}）</source>
         <translation>{0} ({1}, {2})</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="494"/>
+        <location filename="../../ui/cases/detail.py" line="498"/>
         <source>部门(&amp;D)：</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="498"/>
+        <location filename="../../ui/cases/detail.py" line="502"/>
         <source>答复类型(&amp;K)：</source>
         <translation>&amp;Kind of answer:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="502"/>
-        <location filename="../../ui/cases/detail.py" line="519"/>
-        <location filename="../../ui/cases/detail.py" line="524"/>
+        <location filename="../../ui/cases/detail.py" line="506"/>
+        <location filename="../../ui/cases/detail.py" line="523"/>
+        <location filename="../../ui/cases/detail.py" line="528"/>
         <source>说明(&amp;T)：</source>
         <translation>No&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="505"/>
+        <location filename="../../ui/cases/detail.py" line="509"/>
         <source>部门受理后给出的案号，如（2025）乌人社监字第12号</source>
         <translation>e.g. (2025) 乌人社监字第12号</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="506"/>
+        <location filename="../../ui/cases/detail.py" line="510"/>
         <source>部门案号(&amp;N)：</source>
         <translation>Department case &amp;no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="512"/>
+        <location filename="../../ui/cases/detail.py" line="516"/>
         <source>答复日期(&amp;O)：</source>
         <translation>Answered &amp;on:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="520"/>
+        <location filename="../../ui/cases/detail.py" line="524"/>
         <source>退回理由(&amp;T)：</source>
         <translation>Reason for re&amp;turn:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="521"/>
+        <location filename="../../ui/cases/detail.py" line="525"/>
         <source>办理进展(&amp;T)：</source>
         <translation>Progress no&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="522"/>
+        <location filename="../../ui/cases/detail.py" line="526"/>
         <source>办理结果(&amp;T)：</source>
         <translation>Resul&amp;t:</translation>
     </message>
@@ -286,404 +286,430 @@ The details are in the log: {2}</translation>
 <context>
     <name>CaseDetailDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="161"/>
+        <location filename="../../ui/cases/detail.py" line="165"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="161"/>
+        <location filename="../../ui/cases/detail.py" line="165"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="197"/>
+        <location filename="../../ui/cases/detail.py" line="201"/>
         <source>受理信息</source>
         <translation>Intake details</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="198"/>
+        <location filename="../../ui/cases/detail.py" line="202"/>
         <source>案件编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="199"/>
-        <location filename="../../ui/cases/detail.py" line="667"/>
+        <location filename="../../ui/cases/detail.py" line="203"/>
+        <location filename="../../ui/cases/detail.py" line="732"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="204"/>
+        <location filename="../../ui/cases/detail.py" line="208"/>
         <source>工作站</source>
         <translation>Workstation</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="205"/>
+        <location filename="../../ui/cases/detail.py" line="209"/>
         <source>登记时间</source>
         <translation>Registered at</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="249"/>
+        <location filename="../../ui/cases/detail.py" line="253"/>
         <source>事项</source>
         <translation>Matter</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="302"/>
+        <location filename="../../ui/cases/detail.py" line="306"/>
         <source>原件</source>
         <translation>original</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="302"/>
+        <location filename="../../ui/cases/detail.py" line="306"/>
         <source>复印件</source>
         <translation>copy</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="305"/>
+        <location filename="../../ui/cases/detail.py" line="309"/>
         <source>{n} 页</source>
         <translation>pages: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="307"/>
+        <location filename="../../ui/cases/detail.py" line="311"/>
         <source>{n} 份</source>
         <translation>copies: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="309"/>
+        <location filename="../../ui/cases/detail.py" line="313"/>
         <source>已退还</source>
         <translation>returned</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="312"/>
-        <location filename="../../ui/cases/detail.py" line="346"/>
+        <location filename="../../ui/cases/detail.py" line="316"/>
+        <location filename="../../ui/cases/detail.py" line="350"/>
         <source>{0}（{1}）</source>
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="336"/>
+        <location filename="../../ui/cases/detail.py" line="340"/>
         <source>分流</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="339"/>
+        <location filename="../../ui/cases/detail.py" line="343"/>
         <source>承办站点</source>
         <translation>Handling office</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="341"/>
+        <location filename="../../ui/cases/detail.py" line="345"/>
         <source>协办部门</source>
         <translation>Assisting departments</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="350"/>
+        <location filename="../../ui/cases/detail.py" line="354"/>
         <source>分流规则</source>
         <translation>Routing rule</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="351"/>
+        <location filename="../../ui/cases/detail.py" line="355"/>
         <source>依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="353"/>
+        <location filename="../../ui/cases/detail.py" line="357"/>
         <source>改派理由</source>
         <translation>Reason for reassignment</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="356"/>
+        <location filename="../../ui/cases/detail.py" line="360"/>
         <source>规则建议</source>
         <translation>Suggested by the rules</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="362"/>
+        <location filename="../../ui/cases/detail.py" line="366"/>
         <source>法定期限</source>
         <translation>Statutory deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="365"/>
+        <location filename="../../ui/cases/detail.py" line="369"/>
         <source>{start} 起，{due} 届满</source>
         <translation>from {start}, due {due}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="368"/>
+        <location filename="../../ui/cases/detail.py" line="372"/>
         <source>（{0}）</source>
         <translation> ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="370"/>
+        <location filename="../../ui/cases/detail.py" line="374"/>
         <source>；节假日顺延，原 {date}</source>
         <translation>; moved past holidays, originally {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="372"/>
+        <location filename="../../ui/cases/detail.py" line="376"/>
         <source>；节假日安排未载入，仅按周末推算</source>
         <translation>; holidays not loaded, counted on weekends only</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="388"/>
+        <location filename="../../ui/cases/detail.py" line="392"/>
         <source>办结</source>
         <translation>Closure</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="389"/>
+        <location filename="../../ui/cases/detail.py" line="393"/>
         <source>办结时间</source>
         <translation>Closed at</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="597"/>
+        <location filename="../../ui/cases/detail.py" line="649"/>
         <source>案件 {case_no}</source>
         <translation>Case {case_no}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="618"/>
+        <location filename="../../ui/cases/detail.py" line="670"/>
         <source>可选中复制</source>
         <translation>Select to copy</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="620"/>
+        <location filename="../../ui/cases/detail.py" line="672"/>
         <source>复制编号(&amp;C)</source>
         <translation>&amp;Copy number</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="648"/>
+        <location filename="../../ui/cases/detail.py" line="704"/>
+        <location filename="../../ui/cases/detail.py" line="1220"/>
+        <source>证件号码和电话号码已部分隐藏。</source>
+        <translation>ID and phone numbers are partly hidden.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="706"/>
+        <source>显示完整号码(&amp;F)…</source>
+        <translation>Show &amp;full numbers…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="707"/>
+        <source>写明事由后显示完整的证件号码和电话号码；每次查看都记入审计日志</source>
+        <translation>Show the full ID and phone numbers after giving a reason; every view is recorded in the audit log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="713"/>
         <source>案件信息</source>
         <translation>Case details</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="651"/>
-        <location filename="../../ui/cases/detail.py" line="717"/>
+        <location filename="../../ui/cases/detail.py" line="716"/>
+        <location filename="../../ui/cases/detail.py" line="782"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="651"/>
+        <location filename="../../ui/cases/detail.py" line="716"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="651"/>
+        <location filename="../../ui/cases/detail.py" line="716"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="651"/>
+        <location filename="../../ui/cases/detail.py" line="716"/>
         <source>内容</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="661"/>
+        <location filename="../../ui/cases/detail.py" line="726"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="665"/>
-        <location filename="../../ui/cases/detail.py" line="718"/>
+        <location filename="../../ui/cases/detail.py" line="730"/>
+        <location filename="../../ui/cases/detail.py" line="783"/>
         <source>部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="666"/>
-        <location filename="../../ui/cases/detail.py" line="719"/>
+        <location filename="../../ui/cases/detail.py" line="731"/>
+        <location filename="../../ui/cases/detail.py" line="784"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="668"/>
+        <location filename="../../ui/cases/detail.py" line="733"/>
         <source>部门案号</source>
         <translation>Dept. case no.</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="669"/>
+        <location filename="../../ui/cases/detail.py" line="734"/>
         <source>办理结果 / 退回理由</source>
         <translation>Result / reason for return</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="670"/>
+        <location filename="../../ui/cases/detail.py" line="735"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="693"/>
+        <location filename="../../ui/cases/detail.py" line="758"/>
         <source>重新推送(&amp;U)</source>
         <translation>Retry p&amp;ush</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="694"/>
+        <location filename="../../ui/cases/detail.py" line="759"/>
         <source>把选中的推送失败的转办重新放回推送队列（原转办编号）</source>
         <translation>Put the selected failed transfer back in the push queue (same transfer ID)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="696"/>
+        <location filename="../../ui/cases/detail.py" line="761"/>
         <source>改派(&amp;G)…</source>
         <translation>Re-r&amp;oute…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="698"/>
+        <location filename="../../ui/cases/detail.py" line="763"/>
         <source>选中的推送失败或被部门退回的转办改由另一个部门办理，须写明理由</source>
         <translation>Send the selected failed or returned transfer to another department instead (a reason is required)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="705"/>
+        <location filename="../../ui/cases/detail.py" line="770"/>
         <source>转办</source>
         <translation>Transfers</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="720"/>
+        <location filename="../../ui/cases/detail.py" line="785"/>
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="721"/>
+        <location filename="../../ui/cases/detail.py" line="786"/>
         <source>HTTP 状态</source>
         <translation>HTTP status</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="722"/>
+        <location filename="../../ui/cases/detail.py" line="787"/>
         <source>用时</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="723"/>
+        <location filename="../../ui/cases/detail.py" line="788"/>
         <source>错误</source>
         <translation>Error</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="736"/>
+        <location filename="../../ui/cases/detail.py" line="801"/>
         <source>推送记录</source>
         <translation>Push attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="740"/>
+        <location filename="../../ui/cases/detail.py" line="805"/>
         <source>重打回执(&amp;P)</source>
         <translation>Re&amp;print receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="741"/>
+        <location filename="../../ui/cases/detail.py" line="806"/>
         <source>预览并补打受理回执（Ctrl+P）</source>
         <translation>Preview and reprint the intake receipt (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="744"/>
+        <location filename="../../ui/cases/detail.py" line="809"/>
         <source>添加备注(&amp;N)</source>
         <translation>Add &amp;note</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="746"/>
+        <location filename="../../ui/cases/detail.py" line="811"/>
         <source>录入部门答复(&amp;A)</source>
         <translation>Record department &amp;answer</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="748"/>
+        <location filename="../../ui/cases/detail.py" line="813"/>
         <source>办结(&amp;E)</source>
         <translation>Clos&amp;e case</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="750"/>
+        <location filename="../../ui/cases/detail.py" line="815"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="751"/>
+        <location filename="../../ui/cases/detail.py" line="816"/>
         <source>重新读取案件（F5）</source>
         <translation>Reload the case (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="754"/>
+        <location filename="../../ui/cases/detail.py" line="819"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="755"/>
+        <location filename="../../ui/cases/detail.py" line="820"/>
         <source>关闭（Esc）</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="794"/>
+        <location filename="../../ui/cases/detail.py" line="859"/>
         <source>正在读取……</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="830"/>
+        <location filename="../../ui/cases/detail.py" line="898"/>
         <source>读取案件失败：{error}</source>
         <translation>Could not load the case: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="865"/>
+        <location filename="../../ui/cases/detail.py" line="933"/>
         <source>{window_label}：{window}&#x3000;{received_label}：{received}</source>
         <translation>{window_label}: {window}    {received_label}: {received}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="874"/>
+        <location filename="../../ui/cases/detail.py" line="942"/>
         <source>风险：{level}</source>
         <translation>Risk: {level}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="879"/>
+        <location filename="../../ui/cases/detail.py" line="947"/>
         <source>风险：未评估</source>
         <translation>Risk: not assessed</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="884"/>
+        <location filename="../../ui/cases/detail.py" line="952"/>
         <source>已于 {date} 办结：{outcome}，回访{satisfaction}</source>
         <translation>Closed on {date}: {outcome}; follow-up: {satisfaction}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="894"/>
+        <location filename="../../ui/cases/detail.py" line="962"/>
         <source>无未到期的法定期限</source>
         <translation>No pending statutory deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="900"/>
+        <location filename="../../ui/cases/detail.py" line="968"/>
         <source>下一期限：{label} {due}（已逾期 {n} 天）</source>
         <translation>Next deadline: {label} {due} ({n} day(s) overdue)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="906"/>
+        <location filename="../../ui/cases/detail.py" line="974"/>
         <source>下一期限：{label} {due}（今天到期）</source>
         <translation>Next deadline: {label} {due} (due today)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="909"/>
+        <location filename="../../ui/cases/detail.py" line="977"/>
         <source>下一期限：{label} {due}（还有 {n} 天）</source>
         <translation>Next deadline: {label} {due} ({n} day(s) left)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="953"/>
+        <location filename="../../ui/cases/detail.py" line="1021"/>
         <source>推送失败：{0}</source>
         <translation>Push failed: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="970"/>
+        <location filename="../../ui/cases/detail.py" line="1038"/>
         <source>推送失败：可重新推送或改派</source>
         <translation>Push failed: retry it or re-route it</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1028"/>
+        <location filename="../../ui/cases/detail.py" line="1096"/>
         <source>重新推送</source>
         <translation>Retry push</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1029"/>
+        <location filename="../../ui/cases/detail.py" line="1097"/>
         <source>改派…</source>
         <translation>Re-route…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1040"/>
+        <location filename="../../ui/cases/detail.py" line="1108"/>
         <source>共 {0} 次推送，其中 {1} 次未送达（最新的在最上面）</source>
         <translation>{0} push attempt(s), {1} not delivered (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1043"/>
+        <location filename="../../ui/cases/detail.py" line="1111"/>
         <source>尚无推送记录：转办等待推送，或部门未配置推送方式（凭转办单转办）。</source>
         <translation>No push attempts yet: the transfers are waiting to be pushed, or their departments have no transport (they get the printed transfer slip).</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1052"/>
+        <location filename="../../ui/cases/detail.py" line="1120"/>
         <source>{0} 毫秒</source>
         <translation>{0} ms</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="1059"/>
+        <location filename="../../ui/cases/detail.py" line="1127"/>
         <source>转办编号：{0}</source>
         <translation>Transfer ID: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="1218"/>
+        <source>正在显示完整号码（本次查看已记入审计日志）。</source>
+        <translation>Showing the full numbers (this view is recorded in the audit log).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="1223"/>
+        <source>您的角色不能查看完整号码</source>
+        <translation>Your role may not see the full numbers</translation>
     </message>
 </context>
 <context>
@@ -880,33 +906,33 @@ The details are in the log: {2}</translation>
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="543"/>
+        <location filename="../../ui/cases/detail.py" line="547"/>
         <source>办结案件</source>
         <translation>Close case</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="548"/>
-        <location filename="../../ui/cases/detail.py" line="554"/>
+        <location filename="../../ui/cases/detail.py" line="552"/>
+        <location filename="../../ui/cases/detail.py" line="558"/>
         <source>请选择</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="550"/>
+        <location filename="../../ui/cases/detail.py" line="554"/>
         <source>办结结果(&amp;O)：</source>
         <translation>&amp;Outcome:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="556"/>
+        <location filename="../../ui/cases/detail.py" line="560"/>
         <source>回访满意度(&amp;S)：</source>
         <translation>&amp;Satisfaction:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="560"/>
+        <location filename="../../ui/cases/detail.py" line="564"/>
         <source>备注(&amp;T)：</source>
         <translation>No&amp;te:</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="561"/>
+        <location filename="../../ui/cases/detail.py" line="565"/>
         <source>办结</source>
         <translation>Close case</translation>
     </message>
@@ -2143,17 +2169,17 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="467"/>
+        <location filename="../../ui/cases/detail.py" line="471"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="470"/>
+        <location filename="../../ui/cases/detail.py" line="474"/>
         <source>例如：申请人来电询问进展，已告知正在办理</source>
         <translation>e.g. The applicant phoned about progress; told the case is in hand</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="471"/>
+        <location filename="../../ui/cases/detail.py" line="475"/>
         <source>备注(&amp;T)：</source>
         <translation>No&amp;te:</translation>
     </message>
@@ -2633,6 +2659,39 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
     </message>
 </context>
 <context>
+    <name>RevealDialog</name>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="583"/>
+        <source>显示</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="585"/>
+        <source>显示完整号码 — 案件 {0}</source>
+        <translation>Full numbers — case {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="586"/>
+        <source>查看完整的证件号码和电话号码须写明事由，查看人、时间和事由记入审计日志。</source>
+        <translation>Seeing the full ID and phone numbers needs a reason; who, when and why are recorded in the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="591"/>
+        <source>例如：申请人来电，核对身份</source>
+        <translation>e.g. the applicant called; checking identity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="592"/>
+        <source>事由(&amp;R)：</source>
+        <translation>&amp;Reason:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cases/detail.py" line="619"/>
+        <source>出现意外错误：{error}</source>
+        <translation>Unexpected error: {error}</translation>
+    </message>
+</context>
+<context>
     <name>RoleDialog</name>
     <message>
         <location filename="../../ui/accounts_page.py" line="196"/>
@@ -2957,17 +3016,17 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>_ActionDialog</name>
     <message>
-        <location filename="../../ui/cases/detail.py" line="418"/>
+        <location filename="../../ui/cases/detail.py" line="422"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="452"/>
+        <location filename="../../ui/cases/detail.py" line="456"/>
         <source>（已重新读取案件）</source>
         <translation> (case reloaded)</translation>
     </message>
     <message>
-        <location filename="../../ui/cases/detail.py" line="458"/>
+        <location filename="../../ui/cases/detail.py" line="462"/>
         <source>出现意外错误，未保存：{error}</source>
         <translation>Unexpected error; nothing saved: {error}</translation>
     </message>

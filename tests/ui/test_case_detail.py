@@ -72,8 +72,8 @@ def test_all_tabs_are_filled(qtbot, desk, case_no):
     info = dlg.info_view.toPlainText()
     for expected in (
         "张三",
-        "110105199003071239",  # the clerk's own view: nothing masked
-        "13812345678",
+        "110105********1239",  # masked until 显示完整号码
+        "138****5678",
         "乌海市乌达区团结路1号",
         "证件号码",
         "居民身份证",
@@ -93,6 +93,7 @@ def test_all_tabs_are_filled(qtbot, desk, case_no):
     ):
         assert expected in info, expected
 
+    assert "110105199003071239" not in info and "13812345678" not in info
     assert dlg.timeline_kinds() == ["received", "routed"]
     item = dlg.timeline_view.topLevelItem(1)
     assert item.text(1) == "分流转办" and "主办：乌达区人力资源和社会保障局" in item.text(3)
@@ -274,3 +275,29 @@ def test_case_html_in_english(desk, case_no):
     text = case_html(case_document(desk.ctx, case_no), case_tracking(desk.ctx, case_no), desk.ctx.config, "en")
     for expected in ("ID number", "Resident ID card", "Petition reception", "Facts and reasons", "Yellow"):
         assert expected in text, expected
+
+
+def test_full_numbers_need_a_reason_and_are_audited(qtbot, desk, case_no):
+    from sqlalchemy import select
+
+    from reception.storage.models import AuditRecord
+
+    dlg = open_detail(qtbot, desk, case_no)
+    assert dlg.reveal_button.isEnabled() and "已部分隐藏" in dlg.disclosure_label.text()
+    reveal = dlg.reveal()
+    qtbot.mouseClick(reveal.ok_button, Qt.MouseButton.LeftButton)  # no reason
+    qtbot.waitUntil(lambda: bool(reveal.error_text("reason")), timeout=10_000)
+    assert "事由" in reveal.error_text("reason") and "110105199003071239" not in dlg.info_view.toPlainText()
+    type_text(reveal.reason_edit, "申请人来电，核对身份")
+    with qtbot.waitSignal(reveal.revealed_doc, timeout=10_000):
+        qtbot.mouseClick(reveal.ok_button, Qt.MouseButton.LeftButton)
+    info = dlg.info_view.toPlainText()
+    assert "110105199003071239" in info and "13812345678" in info
+    assert not dlg.reveal_button.isEnabled() and "已记入审计日志" in dlg.disclosure_label.text()
+    with desk.ctx.db.read() as s:
+        (row,) = s.scalars(select(AuditRecord).where(AuditRecord.action == "case.view_full")).all()
+    assert (row.user, row.object_id, row.detail) == ("lixiaomei", case_no, {"reason": "申请人来电，核对身份"})
+    # the next load masks again
+    with qtbot.waitSignal(dlg.loaded, timeout=10_000):
+        dlg.reload()
+    assert "110105199003071239" not in dlg.info_view.toPlainText() and dlg.reveal_button.isEnabled()

@@ -1,11 +1,12 @@
 """Case detail (案件详情): all of a case's data, its timeline and transfers, and what the clerk does next.
 
 ``CaseDetailDialog(desk, case_no)`` is non-modal. It loads the case in the background
-(``reception.queries.case_document`` + ``reception.tracking.case_tracking``) and shows:
+(``reception.disclosure.case_view`` + ``reception.tracking.case_tracking``) and shows:
 
 - a header: the case number (selectable, with a copy button), status, window, risk, the next open
   deadline (overdue in red), or how the case was closed;
-- tabs 案件信息 (every field the clerk recorded, in full — this is the clerk's own view, nothing masked),
+- tabs 案件信息 (every field the clerk recorded; ID numbers and phones masked and sensitive data hidden by
+  role, until 显示完整号码 — a reason, the role's permission, an audit record: ``reception.disclosure``),
   时间线 (events and receipt prints, oldest first), 转办 (departments, role, status, their case numbers;
   on a dead letter — a transfer the dispatcher gave up on — 重新推送 and 改派, through ``ui.reroute``),
   推送记录 (every push attempt of the case's transfers, newest first: ``reception.dispatch.history``);
@@ -89,12 +90,15 @@ def load_case(ctx, case_no: str) -> tuple[dict, Any]:
     return doc, case_tracking(ctx, doc["case_no"])
 
 
-def load_case_view(ctx, case_no: str) -> tuple[dict, Any, list]:
-    """What the dialog shows: the case document, where it stands, and its push attempts (newest first)."""
+def load_case_view(ctx, case_no: str, user=None) -> tuple[dict, Any, list]:
+    """What the dialog shows: the case document as ``user`` sees it by default (numbers masked, sensitive
+    data by role: ``reception.disclosure``), where it stands, and its push attempts (newest first)."""
+    from reception.disclosure import case_view
     from reception.dispatch.history import case_attempts
+    from reception.tracking import case_tracking
 
-    doc, info = load_case(ctx, case_no)
-    return doc, info, case_attempts(ctx, doc["case_no"])
+    doc = case_view(ctx, case_no, user)
+    return doc, case_tracking(ctx, doc["case_no"]), case_attempts(ctx, doc["case_no"])
 
 
 def tracking_call(name: str, ctx, case_no: str, **kwargs: Any):
@@ -570,6 +574,52 @@ class CloseDialog(_ActionDialog):
         }
 
 
+class RevealDialog(FieldDialog):
+    """显示完整号码: the reason, then the case with its numbers in full (``reception.disclosure``)."""
+
+    revealed_doc = Signal(dict)
+
+    def __init__(self, detail: CaseDetailDialog):
+        super().__init__(detail.desk, detail, ok_text=self.tr("显示"))
+        self.detail = detail
+        self.setWindowTitle(self.tr("显示完整号码 — 案件 {0}").format(detail.case_no))
+        note = QLabel(self.tr("查看完整的证件号码和电话号码须写明事由，查看人、时间和事由记入审计日志。"))
+        note.setWordWrap(True)
+        self.root.insertWidget(0, note)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setMaxLength(200)
+        self.reason_edit.setPlaceholderText(self.tr("例如：申请人来电，核对身份"))
+        self.add_field("reason", self.tr("事由(&R)："), self.reason_edit)
+        self.reason_edit.setFocus()
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        from reception.disclosure import reveal_case
+
+        self.run_checked(
+            reveal_case,
+            self.desk.ctx,
+            self.detail.case_no,
+            self.desk.principal,
+            self.reason_edit.text(),
+            name="case-reveal",
+        )
+
+    def succeeded_with(self, doc: dict) -> None:
+        self.revealed_doc.emit(doc)
+
+    def failed_with(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationFailed):
+            self.show_errors(exc.errors)
+        elif isinstance(exc, ReceptionError):
+            self.show_general(exc.message(self.desk.lang))
+        else:
+            log.error("showing the full numbers failed", exc_info=exc)
+            self.show_general(self.tr("出现意外错误：{error}").format(error=type(exc).__name__))
+            self.desk.error.emit(exc)
+
+
 # -- the dialog -------------------------------------------------------------------------------------------
 
 
@@ -587,6 +637,8 @@ class CaseDetailDialog(QDialog):
         self.info: Any = None  # reception.tracking.CaseTracking
         self.attempts: list = []  # reception.dispatch.history.PushAttempt, newest first
         self.dead_actions = None  # ui.reroute.DeadLetterActions, made on first use
+        self.revealed = False  # the numbers are shown in full (after 显示完整号码, until the next load)
+        self.reveal_dialog = None
         self._task = None
         self._closed = False
         self.note_dialog: NoteDialog | None = None
@@ -645,7 +697,20 @@ class CaseDetailDialog(QDialog):
         self.tabs = QTabWidget()
         self.info_view = QTextBrowser()
         self.info_view.setOpenLinks(False)
-        self.tabs.addTab(self.info_view, self.tr("案件信息"))
+        info_page = QWidget()
+        info_layout = QVBoxLayout(info_page)
+        info_layout.setContentsMargins(0, 4, 0, 0)
+        reveal_bar = QHBoxLayout()
+        self.disclosure_label = QLabel(self.tr("证件号码和电话号码已部分隐藏。"))
+        self.disclosure_label.setObjectName("hint")
+        self.reveal_button = QPushButton(self.tr("显示完整号码(&F)…"))
+        self.reveal_button.setToolTip(self.tr("写明事由后显示完整的证件号码和电话号码；每次查看都记入审计日志"))
+        self.reveal_button.clicked.connect(lambda: self.reveal())
+        reveal_bar.addWidget(self.disclosure_label, 1)
+        reveal_bar.addWidget(self.reveal_button)
+        info_layout.addLayout(reveal_bar)
+        info_layout.addWidget(self.info_view, 1)
+        self.tabs.addTab(info_page, self.tr("案件信息"))
         self.timeline_view = QTreeWidget()
         self.timeline_view.setColumnCount(4)
         self.timeline_view.setHeaderLabels([self.tr("时间"), self.tr("事件"), self.tr("操作人"), self.tr("内容")])
@@ -796,6 +861,7 @@ class CaseDetailDialog(QDialog):
             load_case_view,
             self.desk.ctx,
             self.case_no,
+            self.desk.principal,
             on_done=self._loaded,
             on_error=self._load_error,
             name="case-detail",
@@ -810,6 +876,8 @@ class CaseDetailDialog(QDialog):
             return
         self._task = None
         self.doc, self.info, self.attempts = result
+        self.revealed = False
+        self._show_disclosure()
         self.error_label.hide()
         self._fill_header()
         self._fill_info()
@@ -1141,6 +1209,36 @@ class CaseDetailDialog(QDialog):
             return None
         self.transfer_message.clear()
         return self._dead_letter_actions().reroute(target)
+
+    # -- personal data ----------------------------------------------------------------------------
+    def _show_disclosure(self) -> None:
+        principal = self.desk.principal
+        may = principal is None or principal.may("case.view_personal")
+        if self.revealed:
+            self.disclosure_label.setText(self.tr("正在显示完整号码（本次查看已记入审计日志）。"))
+        else:
+            self.disclosure_label.setText(self.tr("证件号码和电话号码已部分隐藏。"))
+        self.reveal_button.setEnabled(may and not self.revealed and self.doc is not None)
+        if not may:
+            self.reveal_button.setToolTip(self.tr("您的角色不能查看完整号码"))
+
+    def reveal(self):
+        """显示完整号码: asks for the reason; returns the dialog (None when not possible)."""
+        if not self.reveal_button.isEnabled():
+            return None
+        dialog = RevealDialog(self)
+        dialog.revealed_doc.connect(self._revealed)
+        dialog.open()
+        self.reveal_dialog = dialog
+        return dialog
+
+    def _revealed(self, doc: dict) -> None:
+        if not self._alive():
+            return
+        self.doc = doc
+        self.revealed = True
+        self._fill_info()
+        self._show_disclosure()
 
     # -- closing --------------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
