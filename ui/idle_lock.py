@@ -308,7 +308,24 @@ class IdleLock(QObject):
         self.screen.activateWindow()
         self.screen.password.setFocus(Qt.FocusReason.OtherFocusReason)
         log.info("desk locked")
+        self.audit_event("session.lock")
         self.locked.emit()
+
+    def audit_event(self, action: str) -> None:
+        """The lock (or sign-out) in the audit trail, in the runner; a failure is logged, never shown."""
+        from reception.security.accounts import record_session
+
+        principal = self.desk.principal
+        if principal is None:
+            return
+        self.desk.runner.run(
+            record_session,
+            self.desk.ctx,
+            principal,
+            action,
+            on_error=lambda exc: log.warning("recording %s failed: %s", action, type(exc).__name__),
+            name=f"audit-{action}",
+        )
 
     def _cover(self, w: QWidget) -> None:
         if w is self.screen or w in self.covers or isinstance(w, Cover):

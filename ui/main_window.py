@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
         """切换用户: answer the dialogs still waiting (as cancelled), then close; the intake page keeps an
         unsaved form as a draft (``can_close``); ``signed_out`` is emitted instead of ``closed``."""
         log.info("signing out %s", self.desk.clerk)
+        self.idle_lock.audit_event("logout")
         self._signing_out = True
         self.idle_lock.release()
         close_modal_dialogs()

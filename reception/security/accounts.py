@@ -349,6 +349,20 @@ def _check_password_of(
     return None
 
 
+#: what :func:`record_session` records
+SESSION_EVENTS = ("session.lock", "logout")
+
+
+def record_session(ctx: Context, principal: Principal, action: str, *, now: datetime | None = None) -> None:
+    """Audit the desk locking itself (``session.lock``: idle time over, or Ctrl+L) or the person signing
+    out (``logout``). An unlock is audited by :func:`confirm_password`, a sign-in by :func:`authenticate`."""
+    if action not in SESSION_EVENTS:
+        raise ValueError(f"unknown session event {action!r}")
+    now = _now(now)
+    with ctx.db.write() as session:
+        _audit(session, ctx, action, principal.username, principal.username, now)
+
+
 # -- the account's own password ---------------------------------------------------------------------------
 
 
@@ -549,6 +563,7 @@ __all__ = [
     "has_accounts",
     "list_users",
     "normalize_username",
+    "record_session",
     "reset_password",
     "set_active",
     "set_role",

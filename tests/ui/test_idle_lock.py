@@ -65,6 +65,15 @@ def covered(lock, w) -> bool:
     return cover is not None and cover.isVisible() and cover.geometry() == w.rect()
 
 
+def audit_actions(desk) -> list[tuple[str, str | None]]:
+    from sqlalchemy import select
+
+    from reception.storage.models import AuditRecord
+
+    with desk.ctx.db.read() as s:
+        return [tuple(r) for r in s.execute(select(AuditRecord.action, AuditRecord.user).order_by(AuditRecord.seq))]
+
+
 def test_idle_time_locks_and_the_form_survives(qtbot, window, desk):
     page = window.pages["intake"]
     before = fill_some(qtbot, page)
@@ -95,6 +104,13 @@ def test_idle_time_locks_and_the_form_survives(qtbot, window, desk):
     assert page.to_document() == before  # exactly as it was
     assert page.applicants.people[0].name.editor.text() == "张秀兰"
     assert QApplication.focusWidget() is facts  # the clerk goes on where they were
+    wait_idle(qtbot, desk)
+    actions = [a for a in audit_actions(desk) if a[0] in ("session.lock", "session.unlock", "session.unlock.failed")]
+    assert actions == [
+        ("session.lock", "lixiaomei"),
+        ("session.unlock.failed", "lixiaomei"),
+        ("session.unlock", "lixiaomei"),
+    ]
 
 
 def test_five_wrong_passwords_lock_the_account(qtbot, window, desk):
@@ -199,6 +215,8 @@ def test_switch_user_without_unsaved_input_asks_nothing(qtbot, window, desk):
     with qtbot.waitSignal(window.signed_out, timeout=5000):
         lock.screen.switch_button.click()
     assert lock.confirm_box is None and not window.isVisible()
+    wait_idle(qtbot, desk)
+    assert ("logout", "lixiaomei") in audit_actions(desk)
 
 
 def test_idle_minutes_from_the_hall_file(qtbot, qapp, settings, db_url, tmp_path, missing_pages_stubbed):  # noqa: F811

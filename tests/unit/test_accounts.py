@@ -267,3 +267,13 @@ def test_the_last_administrator_stays(ctx, admin):
     assert fields(info.value) == ["role"]
     add_user(ctx, admin, "admin2", "赵管理", "admin", ADMIN_PW)
     assert not set_active(ctx, admin, "admin", False).active
+
+
+def test_locking_and_signing_out_are_audited(ctx, clerk):
+    from reception.security.accounts import record_session
+
+    record_session(ctx, clerk, "session.lock", now=T0)
+    record_session(ctx, clerk, "logout", now=T0)
+    assert [(a.action, a.user) for a in audits(ctx)][-2:] == [("session.lock", "zhangsan"), ("logout", "zhangsan")]
+    with pytest.raises(ValueError):
+        record_session(ctx, clerk, "coffee")
