@@ -16,8 +16,6 @@ import copy
 import re
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from reception import audit
 from reception.context import Context
 from reception.errors import FieldError, ValidationFailed, field_error, messages
@@ -25,7 +23,6 @@ from reception.idcard import mask_id
 from reception.phone import mask_phone
 from reception.queries import case_document
 from reception.security.roles import Principal, acting, may
-from reception.storage.models import Case
 from reception.text import clean_text
 
 HIDDEN = "***"
@@ -111,7 +108,6 @@ def reveal_case(
         raise ValidationFailed(errors)
     doc = case_document(ctx, case_no)
     with ctx.db.write() as session:
-        session.execute(select(Case.id).where(Case.case_no == doc["case_no"])).scalar_one()
         audit.append(
             session,
             ctx,

@@ -244,6 +244,7 @@ def create_first_admin(
     """The administrator, made at the first start with the password chosen then. Refused
     (:class:`AlreadySetUp`) once any account exists."""
     now = _now(now)
+    new_hash = hash_password(password) if not check_password(password) else None
     with ctx.db.write() as session:
         if session.scalar(select(func.count()).select_from(User)):
             raise AlreadySetUp()
@@ -254,7 +255,7 @@ def create_first_admin(
             username=v["username"],
             display_name=v["display_name"],
             role="admin",
-            password_hash=hash_password(password),
+            password_hash=new_hash,
             active=True,
             failed_count=0,
             must_change_password=False,
@@ -278,75 +279,92 @@ def authenticate(ctx: Context, username: str, password: str, *, now: datetime | 
     attempt is audited (``login``, ``login.failed``, ``account.locked``, ``login.refused``)."""
     now = _now(now)
     name = normalize_username(username)
-    with ctx.db.write() as session:
-        user = session.scalars(select(User).where(User.username == name)).first() if name else None
-        if user is None:
-            verify_password(dummy_hash(), password or "")  # the same time as a wrong password
+    stored = _stored_hash(ctx, name) if name else None
+    if stored is None:
+        verify_password(dummy_hash(), password or "")  # the same time as a wrong password
+        with ctx.db.write() as session:
             # the typed name is not kept: it may be a password typed into the wrong field
             _audit(session, ctx, "login.failed", None, "-", now, result="denied", reason="unknown_user")
-            failed: ReceptionError = LoginFailed()
-        else:
-            failed = _check_password_of(session, ctx, user, password, now, action="login")
-            if failed is None:
-                return _principal(user)
-    raise failed
+        raise LoginFailed()
+    principal = _count_attempt(ctx, name, stored, _verified(stored, password), password, now, action="login")
+    assert principal is not None
+    return principal
 
 
 def confirm_password(ctx: Context, principal: Principal, password: str, *, now: datetime | None = None) -> None:
     """The signed-in person proves it is still them (the desk locked after idle minutes). Wrong passwords
     count towards the lock like at sign-in; raises like :func:`authenticate`."""
     now = _now(now)
+    stored = _stored_hash(ctx, principal.username)
+    if stored is None:
+        raise NotFound(f"没有用户 {principal.username}", f"no user {principal.username}")
+    _count_attempt(ctx, principal.username, stored, _verified(stored, password), password, now, action="session.unlock")
+
+
+def _stored_hash(ctx: Context, username: str) -> str | None:
+    with ctx.db.read() as session:
+        return session.scalar(select(User.password_hash).where(User.username == username))
+
+
+def _verified(stored: str, password: str) -> bool:
+    """The argon2 check (tens of milliseconds), made outside any write transaction."""
+    return verify_password(stored, password or "")
+
+
+def _count_attempt(
+    ctx: Context, username: str, stored: str, right: bool, password: str, now: datetime, *, action: str
+) -> Principal | None:
+    """Record the attempt on the account in one short write transaction — the password was checked
+    against ``stored`` before it began — and raise the refusal after it commits (so that the count and its
+    audit record are kept). Returns the principal when the account may go on."""
+    new_hash = hash_password(password) if right and needs_rehash(stored) else None
+    failed: ReceptionError | None = None
     with ctx.db.write() as session:
-        user = session.scalars(select(User).where(User.username == principal.username)).first()
-        if user is None:
-            raise NotFound(f"没有用户 {principal.username}", f"no user {principal.username}")
-        failed = _check_password_of(session, ctx, user, password, now, action="session.unlock")
+        user = _user(session, username)
+        if user.password_hash != stored:  # changed meanwhile (a reset): this attempt proves nothing
+            right = False
+        if user.locked_until is not None and user.locked_until > now:
+            who = user.username
+            _audit(session, ctx, f"{action}.refused", who, who, now, result="denied", reason="locked")
+            failed = AccountLocked(user.locked_until, now)
+        elif not right:
+            user.failed_count = (user.failed_count or 0) + 1
+            _audit(
+                session,
+                ctx,
+                f"{action}.failed",
+                user.username,
+                user.username,
+                now,
+                result="denied",
+                count=user.failed_count,
+            )
+            if user.failed_count >= LOCK_AFTER:
+                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                user.failed_count = 0
+                _audit(session, ctx, "account.locked", user.username, user.username, now, minutes=LOCK_MINUTES)
+                log.warning(
+                    "account %s locked for %d minutes after %d wrong passwords", user.username, LOCK_MINUTES, LOCK_AFTER
+                )
+                failed = AccountLocked(user.locked_until, now)
+            else:
+                failed = LoginFailed(LOCK_AFTER - user.failed_count)
+        elif not user.active:
+            who = user.username
+            _audit(session, ctx, f"{action}.refused", who, who, now, result="denied", reason="inactive")
+            failed = AccountInactive()
+        else:
+            user.failed_count = 0
+            user.locked_until = None
+            if action == "login":
+                user.last_login_at = now
+            if new_hash is not None:
+                user.password_hash = new_hash
+            _audit(session, ctx, action, user.username, user.username, now)
+            principal = _principal(user)
     if failed is not None:
         raise failed
-
-
-def _check_password_of(
-    session: Session, ctx: Context, user: User, password: str, now: datetime, *, action: str
-) -> ReceptionError | None:
-    """Count the attempt on ``user`` (inside the caller's write transaction). None: the password is right
-    and the account may sign in; else the error to raise after the transaction commits (so that the
-    count and its audit record are kept)."""
-    if user.locked_until is not None and user.locked_until > now:
-        verify_password(dummy_hash(), password or "")
-        _audit(session, ctx, f"{action}.refused", user.username, user.username, now, result="denied", reason="locked")
-        return AccountLocked(user.locked_until, now)
-    if not verify_password(user.password_hash, password or ""):
-        user.failed_count = (user.failed_count or 0) + 1
-        _audit(
-            session,
-            ctx,
-            f"{action}.failed",
-            user.username,
-            user.username,
-            now,
-            result="denied",
-            count=user.failed_count,
-        )
-        if user.failed_count >= LOCK_AFTER:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_count = 0
-            _audit(session, ctx, "account.locked", user.username, user.username, now, minutes=LOCK_MINUTES)
-            log.warning(
-                "account %s locked for %d minutes after %d wrong passwords", user.username, LOCK_MINUTES, LOCK_AFTER
-            )
-            return AccountLocked(user.locked_until, now)
-        return LoginFailed(LOCK_AFTER - user.failed_count)
-    if not user.active:
-        _audit(session, ctx, f"{action}.refused", user.username, user.username, now, result="denied", reason="inactive")
-        return AccountInactive()
-    user.failed_count = 0
-    user.locked_until = None
-    if action == "login":
-        user.last_login_at = now
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    _audit(session, ctx, action, user.username, user.username, now)
-    return None
+    return principal
 
 
 #: what :func:`record_session` records
@@ -370,18 +388,24 @@ def change_password(
     ctx: Context, principal: Principal, old_password: str, new_password: str, *, now: datetime | None = None
 ) -> Principal:
     """The signed-in person's new password (the current one first). Returns the principal without
-    ``must_change_password``."""
+    ``must_change_password``. The argon2 work is done before the write transaction begins."""
     now = _now(now)
+    stored = _stored_hash(ctx, principal.username)
+    if stored is None:
+        raise NotFound(f"没有用户 {principal.username}", f"no user {principal.username}")
+    if not _verified(stored, old_password):
+        raise ValidationFailed([field_error("account.old_password_wrong", "old_password")])
+    errors = check_password(new_password, username=principal.username)
+    if not errors and _verified(stored, new_password):
+        errors.append(field_error("account.password_reused", "password"))
+    if errors:
+        raise ValidationFailed(errors)
+    new_hash = hash_password(new_password)
     with ctx.db.write() as session:
         user = _user(session, principal.username)
-        if not verify_password(user.password_hash, old_password or ""):
+        if user.password_hash != stored:  # changed meanwhile: the current password was checked against another
             raise ValidationFailed([field_error("account.old_password_wrong", "old_password")])
-        errors = check_password(new_password, username=user.username)
-        if not errors and verify_password(user.password_hash, new_password):
-            errors.append(field_error("account.password_reused", "password"))
-        if errors:
-            raise ValidationFailed(errors)
-        user.password_hash = hash_password(new_password)
+        user.password_hash = new_hash
         user.password_changed_at = now
         user.must_change_password = False
         _audit(session, ctx, "account.password_changed", user.username, user.username, now)
@@ -417,6 +441,7 @@ def add_user(
     """A new account with a first password the person must change at the first sign-in."""
     actor.require("user.manage")
     now = _now(now)
+    new_hash = hash_password(password) if not check_password(password) else None
     with ctx.db.write() as session:
         errors, v = _check_fields(
             ctx,
@@ -434,7 +459,7 @@ def add_user(
             display_name=v["display_name"],
             role=v["role"],
             department=v["department"],
-            password_hash=hash_password(password),
+            password_hash=new_hash,
             active=True,
             failed_count=0,
             must_change_password=True,
@@ -463,12 +488,13 @@ def reset_password(
     """An administrator sets a new password (the person must change it at the next sign-in); unlocks."""
     actor.require("user.manage")
     now = _now(now)
+    new_hash = hash_password(new_password) if not check_password(new_password) else None
     with ctx.db.write() as session:
         user = _user(session, username)
         errors = check_password(new_password, username=user.username)
         if errors:
             raise ValidationFailed(errors)
-        user.password_hash = hash_password(new_password)
+        user.password_hash = new_hash
         user.password_changed_at = now
         user.must_change_password = True
         user.failed_count = 0
