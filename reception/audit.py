@@ -52,6 +52,7 @@ from sqlalchemy import Connection, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from reception.errors import MESSAGES, ReceptionError, ValidationFailed, field_error, messages
+from reception.security.roles import Principal, acting
 from reception.storage.models import AuditChain, AuditRecord, DayClose, UtcDateTime
 
 if TYPE_CHECKING:
@@ -463,10 +464,17 @@ class _Problems:
 
 
 def verify(
-    ctx: Context, *, manifests: Iterable[Path] = (), batch: int = BATCH, max_problems: int = MAX_PROBLEMS
+    ctx: Context,
+    *,
+    manifests: Iterable[Path] = (),
+    batch: int = BATCH,
+    max_problems: int = MAX_PROBLEMS,
 ) -> AuditReport:
     """Walk the whole chain and check it against its head, the closed days' stored heads and the heads in
-    the export ``manifests`` given. Memory stays bounded (``batch`` rows at a time)."""
+    the export ``manifests`` given. Memory stays bounded (``batch`` rows at a time).
+
+    Anyone may run it, signed in or not (``reception audit verify``): it shows positions and record ids,
+    no personal data, and must work when the chain is so damaged that no sign-in can be recorded."""
     extra = [manifest_anchor(Path(p)) for p in manifests]
     found = _Problems(max_problems)
     t = _LOG.c
@@ -608,10 +616,12 @@ def records(
     user: str | None = None,
     action: str | None = None,
     limit: int = 100,
+    viewer: Principal | str | None = None,
 ) -> list[AuditEntry]:
     """Who did what when, newest first: at most ``limit`` records from ``start`` to ``end`` (hall-local
     days, both included), by ``user``, and of ``action`` (``case.create``; ``case`` takes every
-    ``case.…`` action)."""
+    ``case.…`` action). A signed-in ``viewer`` needs ``audit.view``."""
+    acting(viewer, "audit.view")
     errors = []
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100_000:
         errors.append(field_error("audit.bad_limit", "limit"))

@@ -1,6 +1,7 @@
 """The ``reception`` command line: every clerk action, scriptable.
 
-Exit codes: 0 done, 1 not found / failed, 2 invalid input or configuration (one line per problem).
+Exit codes: 0 done, 1 not found / failed, 2 invalid input or configuration (one line per problem), 3 not
+signed in or not allowed (``reception.cli_signin``: what a person does, they do signed in with ``--as``).
 """
 
 from __future__ import annotations
@@ -54,9 +55,31 @@ def cmd_init(args) -> int:
         zh = f"数据库已就绪：{ctx.db.display_url}（结构版本 {rev}）"
         en = f"database ready: {ctx.db.display_url} (schema {rev})"
         _out(zh if _lang(args) == "zh" else en)
+        from reception.config_audit import note_configuration
+
+        changed = note_configuration(ctx)
+        if changed:
+            names = "、".join(changed) if _lang(args) == "zh" else ", ".join(changed)
+            _out(("已在审计日志中记录配置文件：" if _lang(args) == "zh" else "configuration files recorded: ") + names)
     finally:
         ctx.close()
     return 0
+
+
+def _person(ctx, args):
+    """The signed-in person (``reception.cli_signin``): every command a person does at the desk."""
+    from reception.cli_signin import sign_in
+
+    return sign_in(ctx, args)
+
+
+def _viewer(ctx, args):
+    """The signed-in person, who must be allowed to look at cases (``case.view``)."""
+    from reception.security.roles import acting
+
+    me = _person(ctx, args)
+    acting(me, "case.view")
+    return me
 
 
 def _read_json(path: str):
@@ -75,7 +98,8 @@ def cmd_intake(args) -> int:
         return 2
     ctx = _context(args)
     try:
-        results = register_many(ctx, data) if isinstance(data, list) else [register_case(ctx, data)]
+        me = _person(ctx, args)
+        results = register_many(ctx, data, user=me) if isinstance(data, list) else [register_case(ctx, data, user=me)]
         tidy(ctx.db)
     except ValidationFailed as exc:
         for e in exc.errors:
@@ -91,11 +115,17 @@ def cmd_intake(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from reception.queries import case_document
+    """The case as the desk shows it: numbers masked, sensitive data by role; ``--full --reason`` shows the
+    numbers in full (``case.view_personal``, audited as ``case.view_full``)."""
+    from reception.disclosure import case_view, reveal_case
 
+    if args.full and not args.reason:
+        _err("--full 需要 --reason（查看完整号码的理由）" if _lang(args) == "zh" else "--full needs --reason (why)")
+        return 2
     ctx = _context(args)
     try:
-        doc = case_document(ctx, args.case_no)
+        me = _person(ctx, args)
+        doc = reveal_case(ctx, args.case_no, me, args.reason) if args.full else case_view(ctx, args.case_no, me)
     finally:
         ctx.close()
     if args.json:
@@ -113,6 +143,7 @@ def cmd_search(args) -> int:
 
     ctx = _context(args)
     try:
+        _viewer(ctx, args)
         results = search(ctx, args.text, limit=args.limit)
     finally:
         ctx.close()
@@ -175,6 +206,7 @@ def cmd_list(args) -> int:
     descending = args.order == "desc" if args.order else args.sort == "received"
     ctx = _context(args)
     try:
+        _viewer(ctx, args)
         listing = open_listing(ctx, f, args.sort, descending)
         rows = listing_rows(ctx, listing, args.offset, args.limit)
     finally:
@@ -237,11 +269,12 @@ def cmd_demo(args) -> int:
 
     ctx = _context(args)
     try:
+        me = _person(ctx, args)
         cases = generate_cases(ctx.config, args.cases, seed=args.seed)
         done = 0
         batch = 200
         for i in range(0, len(cases), batch):
-            done += len(register_many(ctx, cases[i : i + batch]))
+            done += len(register_many(ctx, cases[i : i + batch], user=me))
             tidy(ctx.db)
     finally:
         ctx.close()
@@ -257,7 +290,7 @@ def cmd_receipt(args) -> int:
     out = Path(args.out)
     ctx = _context(args)
     try:
-        result = render_receipt(ctx, args.case_no, args.layout, user=args.user, record=not args.preview)
+        result = render_receipt(ctx, args.case_no, args.layout, user=_person(ctx, args), record=not args.preview)
     except MissingGlyphs as exc:
         _err(exc.message(lang))
         return 2
@@ -335,10 +368,6 @@ def _iso_date(text: str):
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
 
 
-#: the role the command line exports as, until accounts exist: personal data are masked
-EXPORT_ROLE = "clerk"
-
-
 def cmd_export(args) -> int:
     from reception.export import close_day, export_register
 
@@ -367,16 +396,15 @@ def cmd_export(args) -> int:
 
     ctx = _context(args)
     try:
+        me = _person(ctx, args)
         if args.close:
-            rec = close_day(ctx, start, user=args.user)
+            rec = close_day(ctx, start, user=me)
             _err(
                 f"已日结 {rec.day.isoformat()}（工作站 {rec.workstation}）：{rec.case_count} 件"
                 if zh
                 else f"closed {rec.day.isoformat()} (workstation {rec.workstation}): {rec.case_count} case(s)"
             )
-        result = export_register(
-            ctx, start=start, end=end, out_dir=Path(args.out), role=EXPORT_ROLE, user=args.user, progress=progress
-        )
+        result = export_register(ctx, start=start, end=end, out_dir=Path(args.out), user=me, progress=progress)
     finally:
         ctx.close()
     for w in result.warnings:
@@ -488,12 +516,6 @@ def cmd_status(args) -> int:
     return 0
 
 
-def _user(args) -> str:
-    import getpass
-
-    return args.user or os.environ.get("RECEPTION_USER") or getpass.getuser()
-
-
 def _tracked(args, result) -> int:
     lang = _lang(args)
     status = enum_label("status", result.status, lang)
@@ -506,7 +528,7 @@ def cmd_note(args) -> int:
 
     ctx = _context(args)
     try:
-        return _tracked(args, add_note(ctx, args.case_no, args.text, user=_user(args)))
+        return _tracked(args, add_note(ctx, args.case_no, args.text, user=_person(ctx, args)))
     finally:
         ctx.close()
 
@@ -524,7 +546,7 @@ def cmd_answer(args) -> int:
             text=args.text,
             department_case_no=args.department_case_no,
             answered_on=args.answered_on,
-            user=_user(args),
+            user=_person(ctx, args),
         )
     finally:
         ctx.close()
@@ -537,7 +559,12 @@ def cmd_close(args) -> int:
     ctx = _context(args)
     try:
         result = close_case(
-            ctx, args.case_no, outcome=args.outcome, satisfaction=args.satisfaction, note=args.note, user=_user(args)
+            ctx,
+            args.case_no,
+            outcome=args.outcome,
+            satisfaction=args.satisfaction,
+            note=args.note,
+            user=_person(ctx, args),
         )
     finally:
         ctx.close()
@@ -549,6 +576,7 @@ def cmd_timeline(args) -> int:
 
     ctx = _context(args)
     try:
+        _viewer(ctx, args)
         entries = timeline(ctx, args.case_no)
     finally:
         ctx.close()
@@ -566,6 +594,7 @@ def cmd_attempts(args) -> int:
 
     ctx = _context(args)
     try:
+        _viewer(ctx, args)
         attempts = case_attempts(ctx, args.case_no)
         config = ctx.config
     finally:
@@ -602,7 +631,13 @@ def cmd_audit(args) -> int:
             report = audit.verify(ctx, manifests=[Path(m) for m in args.manifest or ()])
         else:
             entries = audit.records(
-                ctx, start=args.date_from, end=args.date_to, user=args.user, action=args.action, limit=args.limit
+                ctx,
+                start=args.date_from,
+                end=args.date_to,
+                user=args.user,
+                action=args.action,
+                limit=args.limit,
+                viewer=_person(ctx, args),
             )
             tz = ZoneInfo(ctx.config.centre.timezone)
     finally:
@@ -724,6 +759,7 @@ def cmd_deadletters(args) -> int:
     zh = _lang(args) == "zh"
     ctx = _context(args)
     try:
+        _viewer(ctx, args)
         letters = dead_letters(ctx, args.department)
     finally:
         ctx.close()
@@ -765,7 +801,7 @@ def cmd_retry(args) -> int:
 
     ctx = _context(args)
     try:
-        retry_dead(ctx, args.transfer_id, _user(args))
+        retry_dead(ctx, args.transfer_id, _person(ctx, args))
     finally:
         ctx.close()
     zh = _lang(args) == "zh"
@@ -778,7 +814,7 @@ def cmd_reroute(args) -> int:
 
     ctx = _context(args)
     try:
-        new_id = reroute(ctx, args.transfer_id, args.department, args.reason, _user(args))
+        new_id = reroute(ctx, args.transfer_id, args.department, args.reason, _person(ctx, args))
     finally:
         ctx.close()
     zh = _lang(args) == "zh"
@@ -842,7 +878,7 @@ def cmd_backup(args) -> int:
             return 0
         if args.auto:
             before = {e.path for e in list_backups(folder, tz)}
-            info = run_daily(ctx, datetime.now(UTC), user=args.user)
+            info = run_daily(ctx, datetime.now(UTC))
             after = {e.path for e in list_backups(folder, tz)}
             if info is None:
                 last = max(after, default=None, key=lambda p: p.name)
@@ -854,7 +890,7 @@ def cmd_backup(args) -> int:
             for gone in sorted(before - after):
                 _err(f"已按保留规则删除旧备份 {gone.name}" if zh else f"removed by the keep rules: {gone.name}")
         else:
-            info = backup(ctx, Path(args.out), user=_user(args))
+            info = backup(ctx, Path(args.out), user=_person(ctx, args))
     except (BackupUnsupported, BackupRefused) as exc:
         _err(exc.message(lang))
         return 2
@@ -870,6 +906,44 @@ def cmd_backup(args) -> int:
             f"{info.seconds:.1f} s; SHA-256 {info.sha256} (in {info.manifest.name})"
         )
     return 0
+
+
+def _restorer(args, url: str, db: Path, file: Path):
+    """Who restores, signed in against the current database; if there is none, or it cannot be opened
+    or has no accounts table (the cases a restore is for), against a copy of the checked backup: its
+    accounts are the hall's as of the backup. The copy is thrown away; the restore's own audit record
+    names the person."""
+    import shutil
+    import tempfile
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from reception.context import open_context
+    from reception.security.accounts import has_accounts
+
+    config = Path(args.config) if args.config else None
+    if db.exists():
+        try:
+            ctx = open_context(url, config, migrate=False)
+        except (SQLAlchemyError, ReceptionError, OSError):
+            ctx = None
+        if ctx is not None:
+            try:
+                has_accounts(ctx)
+            except SQLAlchemyError:
+                pass
+            else:
+                return _person(ctx, args)
+            finally:
+                ctx.close()
+    with tempfile.TemporaryDirectory(prefix="reception-restore-") as tmp:
+        copy = Path(tmp) / "backup.sqlite3"
+        shutil.copyfile(file, copy)
+        ctx = open_context("sqlite:///" + copy.as_posix(), config)
+        try:
+            return _person(ctx, args)
+        finally:
+            ctx.close()
 
 
 def cmd_restore(args) -> int:
@@ -901,6 +975,8 @@ def cmd_restore(args) -> int:
         _out(f"已检查备份文件 {file}：" if zh else f"checked the backup file {file}:")
         for line in checked.lines:
             _out("  ✓ " + line.text(lang))
+        me = _restorer(args, url, db, file)
+        me.require("database.restore")  # before the question
         if not args.yes:
             sys.stderr.write(
                 f"将用此备份替换数据库 {db}；当前数据库先另存到 {folder}。继续吗？[y/N] "
@@ -912,13 +988,13 @@ def cmd_restore(args) -> int:
             if answer not in ("y", "yes", "是"):
                 _err("已取消，数据库未改变" if zh else "cancelled; the database is unchanged")
                 return 1
-        info = restore(url, file, folder=folder, timezone=config.centre.timezone)
+        info = restore(url, file, folder=folder, timezone=config.centre.timezone, user=me)
     except (BackupUnsupported, BackupRefused) as exc:
         _err(exc.message(lang))
         return 2
     ctx = _context(args)
     try:
-        record_restore(ctx, info, _user(args))
+        record_restore(ctx, info, me.username)
     finally:
         ctx.close()
     if zh:
@@ -943,24 +1019,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="hall configuration file (default: hall.toml in the user config folder)")
     p.add_argument("--lang", choices=["zh", "en"], help="language of messages (default zh, or RECEPTION_LANG)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # what a person does is done signed in (reception.cli_signin)
+    signed = argparse.ArgumentParser(add_help=False)
+    signed.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USERNAME",
+        help="who does it (default: RECEPTION_USER); the password is asked for, or read from RECEPTION_PASSWORD",
+    )
 
     sub.add_parser("init", help="create or migrate the database; write the hall config if missing").set_defaults(
         func=cmd_init
     )
-    s = sub.add_parser("intake", help="register one case (JSON object) or several (JSON list)")
+    s = sub.add_parser("intake", parents=[signed], help="register one case (JSON object) or several (JSON list)")
     s.add_argument("file", help="JSON file, or - for standard input")
     s.set_defaults(func=cmd_intake)
-    s = sub.add_parser("show", help="show one case")
+    s = sub.add_parser("show", parents=[signed], help="show one case")
     s.add_argument("case_no")
     s.add_argument("--json", action="store_true", help="print the case in its JSON form")
+    s.add_argument(
+        "--full",
+        action="store_true",
+        help="ID numbers and phones in full (needs the role and --reason; audited as case.view_full)",
+    )
+    s.add_argument("--reason", help="with --full: why (e.g. 核对身份; no ID or phone numbers in it)")
     s.set_defaults(func=cmd_show)
-    s = sub.add_parser("search", help="search by case number, ID number, phone, name or words of the facts")
+    s = sub.add_parser(
+        "search", parents=[signed], help="search by case number, ID number, phone, name or words of the facts"
+    )
     s.add_argument("text")
     s.add_argument("--json", action="store_true")
     s.add_argument("--limit", type=int, default=200)
     s.set_defaults(func=cmd_search)
     s = sub.add_parser(
         "list",
+        parents=[signed],
         help="the case list (案件查询): filter, sort and page through the cases",
         description=(
             "List cases received in a date range, by window, status, department, risk or overdue, and/or "
@@ -987,15 +1080,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=int, default=50, help="rows to show (default 50)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_list)
-    s = sub.add_parser("demo", help="add realistic synthetic cases")
+    s = sub.add_parser("demo", parents=[signed], help="add realistic synthetic cases")
     s.add_argument("--cases", type=int, default=100)
     s.add_argument("--seed", type=int, default=None)
     s.set_defaults(func=cmd_demo)
-    s = sub.add_parser("receipt", help="print a case's receipt, 80 mm slip or transfer slip to a PDF file")
+    s = sub.add_parser(
+        "receipt", parents=[signed], help="print a case's receipt, 80 mm slip or transfer slip to a PDF file"
+    )
     s.add_argument("case_no")
     s.add_argument("--out", required=True, help="PDF file to write")
     s.add_argument("--layout", choices=["a4", "slip", "transfer"], default="a4")
-    s.add_argument("--user", help="who prints (default: the case's clerk)")
     s.add_argument("--preview", action="store_true", help="render without recording the print")
     s.set_defaults(func=cmd_receipt)
     s = sub.add_parser("verify", help="check a receipt's verification code (exit 0 valid, 1 invalid)")
@@ -1011,13 +1105,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_status)
     s = sub.add_parser(
         "export",
+        parents=[signed],
         help="end-of-day export (日结): register as XLSX and CSV, PDF summary, manifest.json",
         description=(
             "Export this workstation's register of the cases received on a day (or from --from to --to) "
             "as XLSX and CSV (UTF-8 with BOM), a PDF summary and manifest.json with the files' SHA-256. "
-            "Until user accounts exist the command line exports as the role clerk (窗口受理员): ID numbers, "
-            "phones and addresses are masked (110105********1239, 138****5678) and health, income and "
-            "property are left out. A closed day is exported from what was stored when it was closed, "
+            "The export shows what the signed-in person's role may take out: for a clerk (窗口受理员) ID "
+            "numbers, phones and addresses are masked (110105********1239, 138****5678) and health, income "
+            "and property are left out. A closed day is exported from what was stored when it was closed, "
             "so exporting it again gives the same files."
         ),
     )
@@ -1026,15 +1121,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD", help="last day of a range")
     s.add_argument("--out", required=True, help="folder to write the files into (created if missing)")
     s.add_argument("--close", action="store_true", help="close the day (日结) first; refused if already closed")
-    s.add_argument("--user", help="who exports (and closes); recorded in the manifest and the audit log")
     s.set_defaults(func=cmd_export)
-    s = sub.add_parser("note", help="add a note (备注) to a case's timeline")
+    s = sub.add_parser("note", parents=[signed], help="add a note (备注) to a case's timeline")
     s.add_argument("case_no")
     s.add_argument("text")
-    s.add_argument("--user", help="who writes it (default: RECEPTION_USER, then the login name)")
     s.set_defaults(func=cmd_note)
     s = sub.add_parser(
         "answer",
+        parents=[signed],
         help="record a department's answer by hand (accepted, returned, progress, concluded)",
         description=(
             "kinds: accepted 已受理（签收）, returned 退回 (TEXT is the reason), progress 办理进展, "
@@ -1048,10 +1142,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--text", help="the answer: reason, progress or outcome")
     s.add_argument("--department-case-no", help="the department's own case number")
     s.add_argument("--answered-on", metavar="YYYY-MM-DD", help="when the department answered (default: today)")
-    s.add_argument("--user", help="who records it (default: RECEPTION_USER, then the login name)")
     s.set_defaults(func=cmd_answer)
     s = sub.add_parser(
         "close",
+        parents=[signed],
         help="close a case (办结) with its outcome and the visitor's satisfaction",
         description=(
             "outcomes: resolved 化解成功, mediated 调解成功, answered 已答复, withdrawn 撤回, "
@@ -1064,19 +1158,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--outcome", required=True)
     s.add_argument("--satisfaction", required=True)
     s.add_argument("--note")
-    s.add_argument("--user", help="who closes it (default: RECEPTION_USER, then the login name)")
     s.set_defaults(func=cmd_close)
-    s = sub.add_parser("timeline", help="a case's timeline: events and receipt prints, oldest first")
+    s = sub.add_parser("timeline", parents=[signed], help="a case's timeline: events and receipt prints, oldest first")
     s.add_argument("case_no")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_timeline)
-    s = sub.add_parser("attempts", help="a case's push attempts (推送记录), newest first")
+    s = sub.add_parser("attempts", parents=[signed], help="a case's push attempts (推送记录), newest first")
     s.add_argument("case_no")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_attempts)
     s = sub.add_parser("audit", help="the audit trail: verify its hash chain, list who did what when")
     audit_sub = s.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
-    a = audit_sub.add_parser("verify", help="check the chain (exit 0 intact; 1 with one line per problem)")
+    a = audit_sub.add_parser(
+        "verify", parents=[signed], help="check the chain (exit 0 intact; 1 with one line per problem)"
+    )
     a.add_argument(
         "--manifest",
         action="append",
@@ -1085,10 +1180,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_audit)
-    a = audit_sub.add_parser("list", help="audit records, newest first")
+    a = audit_sub.add_parser("list", parents=[signed], help="audit records, newest first")
     a.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE", help="first day (YYYY-MM-DD)")
     a.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE", help="last day (YYYY-MM-DD)")
-    a.add_argument("--user")
+    a.add_argument("--user", help="only this user's records")
     a.add_argument("--action", help="an action (case.create), or its group (case)")
     a.add_argument("--limit", type=int, default=100, help="at most this many records (default 100)")
     a.add_argument("--json", action="store_true")
@@ -1104,22 +1199,23 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("departments", help="each department with its transport and its queue's state")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_departments)
-    s = sub.add_parser("deadletters", help="transfers that could not be pushed (dead letters), with the reason")
+    s = sub.add_parser(
+        "deadletters", parents=[signed], help="transfers that could not be pushed (dead letters), with the reason"
+    )
     s.add_argument("--department")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_deadletters)
-    s = sub.add_parser("retry", help="put a dead letter back in the queue (same transfer id)")
+    s = sub.add_parser("retry", parents=[signed], help="put a dead letter back in the queue (same transfer id)")
     s.add_argument("transfer_id")
-    s.add_argument("--user")
     s.set_defaults(func=cmd_retry)
-    s = sub.add_parser("reroute", help="send a transfer to another department instead (new transfer)")
+    s = sub.add_parser("reroute", parents=[signed], help="send a transfer to another department instead (new transfer)")
     s.add_argument("transfer_id")
     s.add_argument("--department", required=True)
     s.add_argument("--reason", required=True)
-    s.add_argument("--user")
     s.set_defaults(func=cmd_reroute)
     s = sub.add_parser(
         "backup",
+        parents=[signed],
         help="back the SQLite database up (online backup API), daily with rotation, or list the backups",
         description=(
             "--out FILE: a backup into FILE (refused if it exists), checked (integrity, schema revision) and "
@@ -1135,13 +1231,10 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--auto", action="store_true", help="the daily backup and rotation (scheduled task)")
     mode.add_argument("--list", action="store_true", help="list the backups in the backup folder")
     s.add_argument("--json", action="store_true", help="with --list: JSON")
-    s.add_argument(
-        "--user",
-        help="who backs up (audit trail; default: RECEPTION_USER, then the login name; --auto: daily-backup)",
-    )
     s.set_defaults(func=cmd_backup)
     s = sub.add_parser(
         "restore",
+        parents=[signed],
         help="replace the SQLite database with a backup, after checking it (close the desk first)",
         description=(
             "Checks FILE first (SQLite header and size, the SHA-256 in FILE.json if present, integrity check, "
@@ -1153,7 +1246,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("file", help="the backup file")
     s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    s.add_argument("--user", help="who restores (audit trail; default: RECEPTION_USER, then the login name)")
     s.set_defaults(func=cmd_restore)
     from reception import cli_users
 
@@ -1167,8 +1259,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = build_parser().parse_args(argv)
     lang = _lang(args)
+    from reception.cli_signin import refusals
+
     try:
         return args.func(args)
+    except refusals() as exc:
+        _err(exc.message(lang))
+        return 3
     except ConfigError as exc:
         for p in exc.problems:
             _err(p.text(lang))

@@ -46,10 +46,9 @@ def _context(args):
 
 
 def _actor(ctx, args):
-    from reception.security.accounts import authenticate
+    from reception.cli_signin import sign_in
 
-    password = _ask(f"{args.as_user} 的密码 / password: ")
-    return authenticate(ctx, args.as_user, password)
+    return sign_in(ctx, args)
 
 
 def cmd_user(args) -> int:

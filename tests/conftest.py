@@ -53,7 +53,8 @@ def _isolated_user_dirs(tmp_path, monkeypatch):
         d = tmp_path / f"user-{name.lower()}"
         d.mkdir()
         monkeypatch.setenv(f"RECEPTION_{name}_DIR", str(d))
-    monkeypatch.delenv("RECEPTION_DB", raising=False)
+    for name in ("RECEPTION_DB", "RECEPTION_USER", "RECEPTION_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     yield
@@ -79,6 +80,40 @@ def ctx(db_url):
     c = open_context(db_url)
     yield c
     c.close()
+
+
+@pytest.fixture
+def cli(db_url, capsys):
+    """``cli(*args)``: ``reception --db <db_url> *args`` in this process: (exit code, stdout, stderr)."""
+    from reception.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--db", db_url, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def cli_as(db_url, monkeypatch):
+    """``cli_as(role="clerk", username=…, db=…)``: an account of ``role`` in the test database ``db``
+    (default ``db_url``; see ``tests.accounts.sign_in``), and the command line signed in as it through
+    ``RECEPTION_USER`` and ``RECEPTION_PASSWORD``. Returns the ``Principal``."""
+    from reception.context import open_context
+    from tests.accounts import CLERK, password_of, sign_in
+
+    def sign(role: str = "clerk", username: str = CLERK[0], *, db: str | None = None, **kw):
+        c = open_context(db or db_url)
+        try:
+            principal = sign_in(c, role, username, changed_first_password=True, **kw)
+        finally:
+            c.close()
+        monkeypatch.setenv("RECEPTION_USER", principal.username)
+        monkeypatch.setenv("RECEPTION_PASSWORD", password_of(principal))
+        return principal
+
+    return sign
 
 
 # -- PostgreSQL -------------------------------------------------------------------------------

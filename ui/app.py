@@ -198,7 +198,7 @@ def config_error_text(exc, lang: str) -> str:
 
 class Housekeeping(QObject):
     """Background work after the window shows: warm up the receipts, check where the database file is,
-    ``tidy`` the database and make the daily backup on idle timers. All of it runs in the desk's runner.
+    record a changed hall configuration, ``tidy`` the database and make the daily backup on idle timers. All of it runs in the desk's runner.
     Failures are logged, never shown (nothing the clerk did) — except a daily backup that failed, and a
     database on a network share or a removable drive: the window shows those (``notice``)."""
 
@@ -210,6 +210,8 @@ class Housekeeping(QObject):
         self.desk = desk
         self.tidy_runs = 0
         self.warmed = False
+        #: the configuration files that changed since this workstation's last ``config.changed`` record
+        self.configuration_changed: list[str] | None = None
         self.backups_made = 0
         self.last_backup = None  # BackupInfo of the last backup this desk made
         self._backup_busy = False
@@ -231,6 +233,7 @@ class Housekeeping(QObject):
     def start(self) -> None:
         self.warm_up()
         self.check_storage()
+        self.check_configuration()
         self._first.start()
         self.timer.start()
         if self.desk.ctx.db.dialect == "sqlite":  # PostgreSQL is backed up by its server
@@ -258,6 +261,23 @@ class Housekeeping(QObject):
             on_error=self._failed("storage check"),
             name="storage-check",
         )
+
+    def check_configuration(self) -> None:
+        """Once at start-up: a changed hall configuration goes into the audit trail (``config.changed``,
+        ``reception.config_audit``), in the signed-in person's name."""
+        from reception.config_audit import note_configuration
+
+        self.desk.runner.run(
+            note_configuration,
+            self.desk.ctx,
+            self.desk.clerk,
+            on_done=self._configuration_checked,
+            on_error=self._failed("configuration check"),
+            name="configuration-check",
+        )
+
+    def _configuration_checked(self, changed: list[str] | None) -> None:
+        self.configuration_changed = changed
 
     def _storage_checked(self, text: str | None) -> None:
         if text:

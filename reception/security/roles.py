@@ -5,8 +5,9 @@ follow domain.md §5: ID numbers and phones are shown masked (``110105********12
 ``138****5678``) unless a role may see them in full; income, health, bank data and household
 property (个人信息保护法第二十八条, sensitive) only for the legal-aid reviewer.
 
-Accounts (who is signed in, with which role) arrive in a later version; until then the command line
-acts as ``clerk`` and the core functions take the role as an argument.
+Who is signed in, with which role: ``reception.security.accounts``; the desk passes the signed-in
+:class:`Principal`, and so does the command line (``reception.cli_signin``). The core checks it with
+:func:`acting`.
 """
 
 from __future__ import annotations
@@ -103,7 +104,18 @@ _GRANTS: dict[str, frozenset[str]] = {
     ),
     "liaison": frozenset({"case.view", "case.view_personal", "transfer.handle", "case.track"}),
     "auditor": frozenset({"case.view", "audit.view", "export.register"}),
-    "admin": frozenset({"case.view", "audit.view", "config.manage", "secret.manage", "export.register", "user.manage"}),
+    "admin": frozenset(
+        {
+            "case.view",
+            "audit.view",
+            "config.manage",
+            "secret.manage",
+            "export.register",
+            "user.manage",
+            "backup.create",
+            "database.restore",
+        }
+    ),
     "legal_aid": frozenset(
         {
             "case.view",

@@ -347,7 +347,7 @@ class AuditRecord(Base):
     form). The database refuses UPDATE and DELETE on this table (triggers)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_at", "at"),)
+    __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_action_seq", "action", "seq"))
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)

@@ -131,8 +131,9 @@ def assert_consistent_snapshot(path: Path, work: Path) -> int:
     return n
 
 
-def test_backup_and_restore_while_another_process_writes_cases(ctx, db_url, tmp_path, monkeypatch):
+def test_backup_and_restore_while_another_process_writes_cases(ctx, db_url, tmp_path, monkeypatch, cli_as):
     db = Path(db_url.removeprefix("sqlite:///"))
+    cli_as()  # the command-line backup below is a clerk's (RECEPTION_USER / RECEPTION_PASSWORD)
     for seed in (1, 2, 3):
         register_many(ctx, generate_cases(ctx.config, 50, seed=seed))
     # small steps with a pause between them: the writer gets in between steps, so SQLite restarts the copy

@@ -158,6 +158,30 @@ def test_installed_command_runs_from_anywhere(installed, outside):
     assert (Path(env["RECEPTION_CONFIG_DIR"]) / "hall.toml").is_file()
     assert (data_dir / "reception.sqlite3").is_file()
 
+    # accounts: the administrator, who adds a clerk, who sets their own password; the clerk then works
+    def user(*args: str, stdin: str) -> None:
+        r = subprocess.run(
+            [reception, "user", *args], cwd=work, env=env, input=stdin, capture_output=True, text=True, timeout=120
+        )
+        assert r.returncode == 0, r.stderr
+
+    user("setup", "admin", "--name", "管理员", stdin="Hall-Setup-2026!\n")
+    user(
+        "add",
+        "zhangsan",
+        "--name",
+        "张三",
+        "--role",
+        "clerk",
+        "--as",
+        "admin",
+        stdin="Hall-Setup-2026!\nFirst-Pass-26\n",
+    )
+    user("passwd", "zhangsan", stdin="First-Pass-26\nClerk-Pass-2026\n")
+    refused = subprocess.run([reception, "demo", "--cases", "3"], cwd=work, env=env, capture_output=True, text=True)
+    assert refused.returncode == 3 and "--as" in refused.stderr
+    env = {**env, "RECEPTION_USER": "zhangsan", "RECEPTION_PASSWORD": "Clerk-Pass-2026"}
+
     out = _run([reception, "demo", "--cases", "3", "--seed", "1"], cwd=work, env=env).stdout
     assert out.strip() == "已生成演示案件 3 件"
 

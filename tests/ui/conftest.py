@@ -13,6 +13,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 import ui  # noqa: F401  (first: applies the PySide6 work-around of ui/_compat.py before any Qt call)
+from tests.accounts import ADMIN, CLERK, PASSWORD, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -36,39 +37,6 @@ def settings(tmp_path):
     s = open_settings(tmp_path / "desk-state.ini")
     yield s
     s.sync()
-
-
-#: the administrator every test database gets first (``create_first_admin``): user name, name, password
-ADMIN = ("admin", "王管理", "Hall-Pass-2026!")
-#: the clerk the ``desk`` fixture signs in as
-CLERK = ("lixiaomei", "李晓梅")
-#: the password of every other test account
-PASSWORD = "Desk-Pass-2026!"
-
-
-def sign_in(
-    ctx,
-    role: str = "clerk",
-    username: str = CLERK[0],
-    display_name: str = CLERK[1],
-    *,
-    password: str = PASSWORD,
-    department: str | None = None,
-):
-    """An account of ``role`` in the test database (made by the administrator, who is made first if the
-    database has no account yet), signed in through the core (``authenticate``): the ``Principal``.
-    ``role="admin"`` with the default name signs in as that administrator."""
-    from reception.security.accounts import add_user, authenticate, create_first_admin, has_accounts
-
-    admin_name, admin_display, admin_password = ADMIN
-    if not has_accounts(ctx):
-        admin = create_first_admin(ctx, admin_name, admin_display, admin_password)
-    else:
-        admin = authenticate(ctx, admin_name, admin_password)
-    if role == "admin" and username == CLERK[0]:
-        return admin
-    add_user(ctx, admin, username, display_name, role, password, department=department)
-    return authenticate(ctx, username, password)
 
 
 def make_desk(ctx, settings, *, lang: str = "zh", principal=None, **account):

@@ -400,6 +400,15 @@ def test_housekeeping_warms_up_and_tidies(qtbot, desk):
     assert hk.timer.isActive() and hk.timer.interval() == desk_app.TIDY_EVERY_MS
     hk.stop()
     wait_idle(qtbot, desk)
+    # the start recorded the configuration this workstation runs with, in the clerk's name (once)
+    from reception import audit
+
+    assert "resources/rules/routing.toml" in hk.configuration_changed
+    (noted,) = audit.records(desk.ctx, action="config.changed")
+    assert noted.user == desk.clerk and noted.detail["first"] is True
+    hk.check_configuration()
+    wait_idle(qtbot, desk)
+    assert hk.configuration_changed is None and len(audit.records(desk.ctx, action="config.changed")) == 1
 
 
 def test_tidy_waits_while_other_work_runs(qtbot, desk):

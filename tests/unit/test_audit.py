@@ -135,16 +135,6 @@ def rehash_from(ctx, first_seq: int) -> None:
     )
 
 
-@pytest.fixture
-def cli(db_url, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--db", db_url, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 # -- the canonical form ---------------------------------------------------------------------------------
 
 
@@ -576,7 +566,8 @@ def test_records_written_past_the_head_are_located(ctx):
     assert problems(verify(ctx)) == [("audit.beyond_head", 3, None)]
 
 
-def test_a_deleted_head_is_reported_and_stops_audited_writes(ctx, cli):
+def test_a_deleted_head_is_reported_and_stops_audited_writes(ctx, cli, cli_as):
+    cli_as()
     a_few_records(ctx, 1)
     tamper(ctx, "DELETE FROM audit_chain")
     assert problems(verify(ctx)) == [("audit.no_head", None, None)]
@@ -586,7 +577,7 @@ def test_a_deleted_head_is_reported_and_stops_audited_writes(ctx, cli):
     assert _state_without_head(ctx) == before  # the case was not saved without its audit record
     code, out, err = cli("audit", "verify")
     assert code == 1 and out.strip() == "缺少审计链头（audit_chain）：链头被删除"
-    code, _, err = cli("intake", str(_case_file(ctx)))
+    code, _, err = cli("intake", str(_case_file(ctx)))  # not even the sign-in can be recorded
     assert code == 1 and "审计链头缺失" in err
 
 
@@ -662,20 +653,24 @@ def test_a_manifest_that_cannot_be_checked_is_bad_input(ctx, tmp_path, cli):
 # -- reception audit list ---------------------------------------------------------------------------------
 
 
-def test_audit_list_filters_and_shows_the_detail(ctx, cli):
+def test_audit_list_filters_and_shows_the_detail(ctx, cli, cli_as):
+    cli_as("auditor", "shenjiyuan")  # audit.view; the command line signs in as this auditor
+    before = len(audit.records(ctx, limit=100_000))
     nos = a_few_records(ctx, 2)
     other = register_case(ctx, base_case(ctx.config, received_at=RECEIVED), user="张建军").case_no
     code, out, err = cli("audit", "list")
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split("\t") == ["时间", "用户", "工作站", "操作", "对象", "结果", "详情"]
-    assert len(lines) == 6 and "共 5 条" in err
-    newest = lines[1].split("\t")
-    assert newest[1:6] == ["张建军", "W01", "case.create", f"case:{other}", "ok"]
-    assert json.loads(newest[6]) == {"department": "hrss", "status": "routed", "window": "petition"}
+    total = before + 5 + 1  # the listing's own sign-in is recorded first
+    assert len(lines) == 1 + total and f"共 {total} 条" in err
+    newest, case_created = lines[1].split("\t"), lines[2].split("\t")
+    assert newest[1] == "shenjiyuan" and newest[3] == "login"
+    assert case_created[1:6] == ["张建军", "W01", "case.create", f"case:{other}", "ok"]
+    assert json.loads(case_created[6]) == {"department": "hrss", "status": "routed", "window": "petition"}
     code, out, _ = cli("audit", "list", "--user", "王丽", "--action", "case.note", "--json")
     got = json.loads(out)
-    assert [(e["seq"], e["action"], e["object_id"], e["detail"]) for e in got] == [
+    assert [(e["seq"] - before, e["action"], e["object_id"], e["detail"]) for e in got] == [
         (4, "case.note", nos[1], {"chars": 5}),
         (2, "case.note", nos[0], {"chars": 5}),
     ]
@@ -683,14 +678,29 @@ def test_audit_list_filters_and_shows_the_detail(ctx, cli):
         "seq", "id", "at", "user", "workstation", "action", "object_type", "object_id", "result", "detail", "hash"
     }  # fmt: skip
     code, out, _ = cli("audit", "list", "--action", "case", "--limit", "2", "--json")
-    assert [e["seq"] for e in json.loads(out)] == [5, 4]
+    assert [e["seq"] - before for e in json.loads(out)] == [5, 4]
     code, out, _ = cli("audit", "list", "--action", "case_", "--json")  # LIKE wildcards are plain text
     assert json.loads(out) == []
     today = datetime.now(ZoneInfo(ctx.config.centre.timezone)).date()
-    code, out, _ = cli("audit", "list", "--from", (today - timedelta(days=2)).isoformat(), "--json")
+    code, out, _ = cli("audit", "list", "--action", "case", "--from", (today - timedelta(days=2)).isoformat(), "--json")
     assert len(json.loads(out)) == 5
     code, out, _ = cli("audit", "list", "--to", (today - timedelta(days=2)).isoformat(), "--json")
     assert json.loads(out) == []
+
+
+def test_audit_list_needs_audit_view_and_a_sign_in(ctx, cli, cli_as, monkeypatch):
+    a_few_records(ctx, 1)
+    code, out, err = cli("audit", "list")
+    assert (code, out) == (3, "") and "请用 --as 用户名 登录" in err
+    cli_as("clerk")
+    code, out, err = cli("audit", "list")
+    assert (code, out) == (3, "") and err.strip() == "窗口受理员无权查看审计日志"
+    monkeypatch.setenv("RECEPTION_PASSWORD", "not-the-password")
+    code, out, err = cli("audit", "list", "--as", "admin")
+    assert (code, out) == (3, "") and "用户名或密码错误" in err
+    # verify needs nobody: it must work however damaged the chain is
+    monkeypatch.delenv("RECEPTION_USER")
+    assert cli("audit", "verify")[0] == 0
 
 
 def test_audit_list_days_are_hall_days(ctx):
@@ -707,7 +717,8 @@ def test_audit_list_days_are_hall_days(ctx):
     assert [e.action for e in audit.records(ctx, end=DAY - timedelta(days=1))] == ["t.late"]
 
 
-def test_audit_list_bad_input_names_the_field(cli, ctx):
+def test_audit_list_bad_input_names_the_field(cli, cli_as, ctx):
+    cli_as("auditor", "shenjiyuan")
     code, _, err = cli("--lang", "en", "audit", "list", "--limit", "0")
     assert code == 2 and err.strip() == "limit: must be a whole number from 1 to 100000"
     code, _, err = cli("audit", "list", "--from", "2025-06-02", "--to", "2025-06-01")

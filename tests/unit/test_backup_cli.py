@@ -15,14 +15,10 @@ from reception.demo import generate_cases
 from reception.intake import register_many
 
 
-@pytest.fixture
-def cli(db_url, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--db", db_url, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+@pytest.fixture(autouse=True)
+def _signed_in(cli_as):
+    """The command line signed in as a clerk (``RECEPTION_USER``/``RECEPTION_PASSWORD``)."""
+    cli_as()
 
 
 @pytest.fixture
@@ -41,7 +37,7 @@ def count(db_url: str) -> int:
 
 def test_backup_out(cli, cases, tmp_path):
     out = tmp_path / "copy.sqlite3"
-    code, stdout, err = cli("backup", "--out", str(out), "--user", "王芳")
+    code, stdout, err = cli("backup", "--out", str(out))
     assert code == 0 and stdout.strip() == str(out)
     assert "已备份：6 件案件" in err and "SHA-256" in err and "copy.sqlite3.json" in err
     assert json.loads((tmp_path / "copy.sqlite3.json").read_text(encoding="utf-8"))["case_count"] == 6
@@ -78,9 +74,10 @@ def test_backup_auto_and_list(cli, cases):
     assert [(b["kind"], b["case_count"], b["file"]) for b in listed["backups"]] == [("daily", 6, str(made))]
 
 
-def test_restore_asks_and_can_be_declined(cli, cases, tmp_path, monkeypatch):
+def test_restore_asks_and_can_be_declined(cli, cli_as, cases, tmp_path, monkeypatch):
     backup = tmp_path / "b.sqlite3"
     assert cli("backup", "--out", str(backup))[0] == 0
+    cli_as("admin")
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     code, stdout, err = cli("restore", str(backup))
     assert code == 1
@@ -91,7 +88,7 @@ def test_restore_asks_and_can_be_declined(cli, cases, tmp_path, monkeypatch):
     assert not bk.default_backup_folder().exists()
 
 
-def test_restore_yes(cli, cases, db_url, tmp_path, monkeypatch):
+def test_restore_yes(cli, cli_as, cases, db_url, tmp_path, monkeypatch):
     backup = tmp_path / "b.sqlite3"
     assert cli("backup", "--out", str(backup))[0] == 0
     from reception.context import open_context
@@ -102,7 +99,8 @@ def test_restore_yes(cli, cases, db_url, tmp_path, monkeypatch):
     assert count(db_url) == 9
 
     monkeypatch.setattr("sys.stdin", io.StringIO("是\n"))
-    code, stdout, err = cli("restore", str(backup), "--user", "王芳")
+    cli_as("admin")  # database.restore
+    code, stdout, err = cli("restore", str(backup))
     assert code == 0, err
     lines = stdout.splitlines()
     assert lines[-2].startswith(f"已恢复：{db_url.removeprefix('sqlite:///')}（6 件案件，结构版本 ")
@@ -116,7 +114,7 @@ def test_restore_yes(cli, cases, db_url, tmp_path, monkeypatch):
 
         restored = audit.records(ctx, action="database.restore")
         assert [(r.user, r.object_id, r.detail["safety_backup"]) for r in restored] == [
-            ("王芳", "b.sqlite3", safety.name)
+            ("admin", "b.sqlite3", safety.name)
         ]
     finally:
         ctx.close()
@@ -133,9 +131,10 @@ def test_restore_refusals_and_exit_codes(cli, cases, db_url, tmp_path):
     assert count(db_url) == 6 and not bk.default_backup_folder().exists()
 
 
-def test_restore_refused_while_the_database_is_open(cli, cases, db_url, tmp_path):
+def test_restore_refused_while_the_database_is_open(cli, cli_as, cases, db_url, tmp_path):
     backup = tmp_path / "b.sqlite3"
     assert cli("backup", "--out", str(backup))[0] == 0
+    cli_as("admin")
     from reception.context import open_context
 
     ctx = open_context(db_url)  # a desk in this very process
@@ -145,3 +144,47 @@ def test_restore_refused_while_the_database_is_open(cli, cases, db_url, tmp_path
         ctx.close()
     assert code == 1
     assert "checked the backup file" in stdout and "is open in another program" in err
+
+
+def test_restore_is_for_those_allowed_and_asks_them_only(cli, cases, db_url, tmp_path, monkeypatch):
+    """A clerk may back up but not restore: refused (exit 3) after the check, before the question."""
+    backup = tmp_path / "b.sqlite3"
+    assert cli("backup", "--out", str(backup))[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    code, stdout, err = cli("restore", str(backup))
+    assert code == 3 and err.strip() == "窗口受理员无权从备份恢复数据库"
+    assert "已检查备份文件" in stdout and "继续吗" not in err
+    assert not bk.default_backup_folder().exists()
+
+
+def test_restore_over_a_broken_database_signs_in_against_the_backup(cli, cli_as, cases, db_url, tmp_path):
+    """The current database cannot be opened (the case a restore is for): the administrator signs in
+    with the accounts the backup holds."""
+    backup = tmp_path / "b.sqlite3"
+    assert cli("backup", "--out", str(backup))[0] == 0
+    cli_as("admin")
+    db = Path(db_url.removeprefix("sqlite:///"))
+    for extra in db.parent.glob(db.name + "-*"):
+        extra.unlink()
+    db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # a header, then garbage
+    code, _, err = cli("restore", str(backup), "--yes")
+    assert code == 0, err
+    assert count(db_url) == 6
+    from reception import audit
+    from reception.context import open_context
+
+    ctx = open_context(db_url)
+    try:
+        assert [r.user for r in audit.records(ctx, action="database.restore")] == ["admin"]
+    finally:
+        ctx.close()
+
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        monkeypatch.setenv("RECEPTION_PASSWORD", "wrong-password")
+        db.write_bytes(b"junk")
+        code, _, err = cli("restore", str(backup), "--yes")
+        assert code == 3 and "用户名或密码错误" in err
+        assert db.read_bytes() == b"junk"  # nothing replaced
+    finally:
+        monkeypatch.undo()

@@ -355,10 +355,11 @@ def test_bad_filters_name_their_field(lctx):
 # -- the command line ---------------------------------------------------------------------------
 
 
-def test_cli_list(lctx, named, capsys):
+def test_cli_list(lctx, named, capsys, cli_as):
     from reception.cli import main
 
     url = lctx.db.url
+    cli_as(db=url)
     assert main(["--db", url, "list", "--query", "鹦鹉", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["total"] == 1 and out["rows"][0]["case_no"] == named["parrot"]

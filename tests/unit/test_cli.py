@@ -14,14 +14,10 @@ from reception.cli import main
 from tests.factories import base_case
 
 
-@pytest.fixture
-def cli(db_url, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--db", db_url, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+@pytest.fixture(autouse=True)
+def _signed_in(cli_as):
+    """The command line signed in as a clerk (``RECEPTION_USER``/``RECEPTION_PASSWORD``)."""
+    cli_as()
 
 
 @pytest.fixture
@@ -70,6 +66,69 @@ def test_intake_show_search_round_trip(cli, case_file, config):
         code, out, _ = cli("search", query, "--json")
         assert code == 0
         assert [r["case_no"] for r in json.loads(out)] == [case_no], query
+
+
+def test_show_masks_and_shows_in_full_only_with_the_role_and_a_reason(cli, cli_as, case_file, config, db_url):
+    """``reception show`` shows what the case dialog shows; ``--full --reason`` goes through the core's
+    ``reveal_case``: the role, a reason without numbers, a ``case.view_full`` audit record."""
+    data = base_case(config)
+    full_id = data["applicants"][0]["id_number"]
+    phone = data["applicants"][0]["phone"]
+    case_no = cli("intake", case_file(data))[1].strip()
+    code, out, _ = cli("show", case_no, "--json")
+    applicant = json.loads(out)["applicants"][0]
+    assert code == 0 and applicant["id_number"] != full_id and applicant["id_number"].endswith(full_id[-4:])
+    assert full_id not in out and phone not in out
+    code, out, _ = cli("show", case_no)
+    assert full_id not in out and phone not in out
+
+    code, out, err = cli("show", case_no, "--full")
+    assert (code, out) == (2, "") and "--reason" in err
+    code, out, err = cli("show", case_no, "--full", "--reason", "回电 13812345678")
+    assert (code, out) == (2, "") and err.startswith("reason:")
+    code, out, err = cli("show", case_no, "--json", "--full", "--reason", "核对身份")
+    assert code == 0, err
+    assert json.loads(out)["applicants"][0]["id_number"] == full_id
+
+    from reception import audit
+    from reception.context import open_context
+
+    ctx = open_context(db_url)
+    try:
+        views = audit.records(ctx, action="case.view_full")
+    finally:
+        ctx.close()
+    assert [(v.user, v.object_id, v.detail["reason"]) for v in views] == [("lixiaomei", case_no, "核对身份")]
+
+    cli_as("auditor", "shenji")  # case.view, not case.view_personal
+    code, out, _ = cli("show", case_no)
+    assert code == 0 and full_id not in out
+    code, out, err = cli("show", case_no, "--full", "--reason", "核对身份")
+    assert (code, out) == (3, "") and err.strip() == "审计员无权查看完整的证件号码、电话和住址"
+
+
+def test_a_person_signs_in_and_the_core_checks_the_role(cli, cli_as, case_file, config, monkeypatch):
+    """No name, a wrong password, a role without the permission: exit 3, nothing written."""
+    data = case_file(base_case(config))
+    monkeypatch.delenv("RECEPTION_USER")
+    code, out, err = cli("intake", data)
+    assert (code, out) == (3, "") and "请用 --as 用户名 登录" in err
+    code, out, err = cli("--lang", "en", "intake", data, "--as", "nobody")
+    assert (code, out) == (3, "") and err.strip() == "wrong user name or password"
+    cli_as("auditor", "shenji")
+    code, out, err = cli("intake", data)
+    assert (code, out) == (3, "") and err.strip() == "审计员无权受理登记"
+    code, out, _ = cli("list", "--json")
+    assert code == 0 and json.loads(out)["total"] == 0  # nothing was registered
+    # a password read from the terminal's place, standard input, when RECEPTION_PASSWORD is not set
+    import io
+
+    from tests.accounts import PASSWORD
+
+    monkeypatch.delenv("RECEPTION_PASSWORD")
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    code, out, err = cli("intake", data, "--as", "lixiaomei")
+    assert code == 0 and out.startswith("ZZ-"), err
 
 
 def test_intake_list_prints_every_number(cli, case_file, config):

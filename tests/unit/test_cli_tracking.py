@@ -6,19 +6,14 @@ import json
 
 import pytest
 
-from reception.cli import main
 from reception.intake import register_case
 from tests.factories import base_case
 
 
-@pytest.fixture
-def cli(db_url, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--db", db_url, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+@pytest.fixture(autouse=True)
+def _signed_in(cli_as):
+    """The command line signed in as a clerk (``RECEPTION_USER``/``RECEPTION_PASSWORD``)."""
+    cli_as()
 
 
 @pytest.fixture
@@ -26,8 +21,9 @@ def case_no(ctx) -> str:
     return register_case(ctx, base_case(ctx.config)).case_no
 
 
-def test_note_answer_close_timeline(cli, case_no):
-    code, out, err = cli("note", case_no, "申请人来电询问进展", "--user", "王芳")
+def test_note_answer_close_timeline(cli, cli_as, case_no):
+    cli_as("clerk", "wangfang", display_name="王芳")
+    code, out, err = cli("note", case_no, "申请人来电询问进展")
     assert code == 0, err
     assert out.strip() == f"{case_no}\t备注\t已分流"
 
@@ -40,8 +36,6 @@ def test_note_answer_close_timeline(cli, case_no):
         "accepted",
         "--department-case-no",
         "乌人社监字第12号",
-        "--user",
-        "王芳",
     )
     assert code == 0, err
     assert out.strip() == f"{case_no}\t部门受理\t办理中"
@@ -66,7 +60,7 @@ def test_note_answer_close_timeline(cli, case_no):
         "部门退回",
         "案件办结",
     ]
-    assert lines[2].split("\t")[2:] == ["王芳", "申请人来电询问进展"]
+    assert lines[2].split("\t")[2:] == ["wangfang", "申请人来电询问进展"]  # the signed-in person
     assert "化解成功；回访：满意；已回访" in lines[-1]
 
     code, out, _ = cli("--lang", "en", "timeline", case_no)

@@ -40,12 +40,16 @@ def test_setup_add_list_and_refusals(user_cli):
     assert accounts["zhangsan"]["must_change_password"] is True and accounts["admin"]["role"] == "admin"
     assert "password" not in out.lower().replace("must_change_password", "")
 
-    # a clerk may not manage accounts: refused at the core
+    # a first password is changed before anything else
     code, _, err = user_cli("unlock", "admin", "--as", "zhangsan", stdin=CLERK_PW + "\n")
-    assert code == 1 and "窗口受理员无权管理用户账户" in err
+    assert code == 3 and "请先用 reception user passwd zhangsan 设置新密码" in err
+    assert user_cli("passwd", "zhangsan", stdin=f"{CLERK_PW}\nClerk#Own-2026\n")[0] == 0
+    # a clerk may not manage accounts: refused at the core
+    code, _, err = user_cli("unlock", "admin", "--as", "zhangsan", stdin="Clerk#Own-2026\n")
+    assert code == 3 and "窗口受理员无权管理用户账户" in err
     # a wrong administrator password
     code, _, err = user_cli("list", "--as", "admin", stdin="wrong\n")
-    assert code == 1 and "用户名或密码错误" in err
+    assert code == 3 and "用户名或密码错误" in err
     # bad input names the field
     code, _, err = user_cli("add", "X Y", "--name", "", "--role", "boss", "--as", "admin", stdin=f"{ADMIN_PW}\nweak\n")
     assert code == 2
@@ -67,7 +71,7 @@ def test_own_password_and_reset(user_cli):
     _code, out, _ = user_cli("list", "--as", "admin", "--json", stdin=ADMIN_PW + "\n")
     assert next(a for a in json.loads(out) if a["username"] == "zhangsan")["must_change_password"] is False
     assert user_cli("reset", "zhangsan", "--as", "admin", stdin=f"{ADMIN_PW}\nReset-Pass-2026\n")[0] == 0
-    assert user_cli("passwd", "zhangsan", stdin="My-Own-Pass-26\nx\n")[0] == 1  # the old one no longer works
+    assert user_cli("passwd", "zhangsan", stdin="My-Own-Pass-26\nx\n")[0] == 3  # the old one no longer works
     assert (
         user_cli(
             "role", "zhangsan", "--role", "liaison", "--department", "hrss", "--as", "admin", stdin=ADMIN_PW + "\n"

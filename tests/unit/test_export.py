@@ -534,9 +534,10 @@ def test_bad_range_refused(ctx, tmp_path):
 # -- command line -------------------------------------------------------------------------------------
 
 
-def test_cli_export_close_and_help(hall, db_url, tmp_path, capsys):
+def test_cli_export_close_and_help(hall, db_url, tmp_path, capsys, cli_as):
     out = tmp_path / "cli"
-    assert main(["--db", db_url, "export", "--date", "2025-03-03", "--out", str(out), "--close", "--user", "王丽"]) == 0
+    cli_as()  # a clerk: personal data masked
+    assert main(["--db", db_url, "export", "--date", "2025-03-03", "--out", str(out), "--close"]) == 0
     stdout, stderr = capsys.readouterr()
     lines = stdout.split()
     assert len(lines) == 4 and lines[-1].endswith("manifest.json")
@@ -550,7 +551,7 @@ def test_cli_export_close_and_help(hall, db_url, tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["export", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
-    assert "clerk" in help_text and "masked" in help_text
+    assert "signed-in person's role" in help_text and "masked" in help_text
 
 
 def test_party_rows_back_the_masking_check(hall):

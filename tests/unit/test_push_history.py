@@ -174,8 +174,9 @@ def test_only_paper_transports_is_not_called_reachable(tmp_path):
         ctx.close()
 
 
-def test_cli_attempts_and_status(pushing_hall, capsys):
+def test_cli_attempts_and_status(pushing_hall, capsys, cli_as):
     h = pushing_hall
+    cli_as(db=h.db_url)
     h.refuse("legal_aid", "申请材料不全")
     case_no = h.case()
     h.push()

@@ -284,7 +284,8 @@ def test_without_a_secure_keyring_the_receipt_prints_without_code(ctx, case_no):
     assert audits(ctx, "receipt.print")[0].detail["verification"] is False
 
 
-def test_cli_warns_when_the_code_is_unavailable(ctx, case_no, db_url, tmp_path, capsys):
+def test_cli_warns_when_the_code_is_unavailable(ctx, case_no, db_url, tmp_path, capsys, cli_as):
+    cli_as()
     keyring.set_keyring(fail.Keyring())
     out = tmp_path / "r.pdf"
     assert main(["--db", db_url, "receipt", case_no, "--out", str(out)]) == 0
@@ -325,7 +326,8 @@ def test_a_character_no_font_has_stops_printing(ctx, field, char):
         render_receipt(ctx, case_no, "a4", now=NOW, allow_missing=True)
 
 
-def test_cli_missing_glyphs_exits_2(ctx, db_url, tmp_path, capsys):
+def test_cli_missing_glyphs_exits_2(ctx, db_url, tmp_path, capsys, cli_as):
+    cli_as()
     data = petition(ctx.config)
     data["applicants"][0]["name"] = "王\U00031350"
     case_no = register_case(ctx, data).case_no
@@ -447,7 +449,8 @@ def test_hall_template_errors_name_file_line_and_key():
     assert all(p.file == str(path) for p in exc.value.problems)
 
 
-def test_cli_receipt_layouts_and_preview(ctx, case_no, db_url, tmp_path, capsys):
+def test_cli_receipt_layouts_and_preview(ctx, case_no, db_url, tmp_path, capsys, cli_as):
+    cli_as()
     for layout in ("a4", "slip", "transfer"):
         out = tmp_path / f"{layout}.pdf"
         assert main(["--db", db_url, "receipt", case_no, "--out", str(out), "--layout", layout]) == 0
