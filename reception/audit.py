@@ -67,6 +67,65 @@ BATCH = 5000
 #: problems listed by :func:`verify` (the rest are counted)
 MAX_PROBLEMS = 1000
 
+#: what each action is called on screen (zh, en); an action not listed shows its code
+ACTIONS: dict[str, tuple[str, str]] = {
+    "login": ("登录", "signed in"),
+    "login.failed": ("登录失败", "sign-in failed"),
+    "login.refused": ("登录被拒绝", "sign-in refused"),
+    "session.lock": ("锁定受理台", "desk locked"),
+    "session.unlock": ("解除锁定", "desk unlocked"),
+    "session.unlock.failed": ("解除锁定失败", "unlock failed"),
+    "session.unlock.refused": ("解除锁定被拒绝", "unlock refused"),
+    "logout": ("退出登录", "signed out"),
+    "account.create": ("新建账户", "account created"),
+    "account.locked": ("账户锁定", "account locked"),
+    "account.unlock": ("解锁账户", "account unlocked"),
+    "account.password_changed": ("修改密码", "password changed"),
+    "account.password_reset": ("重置密码", "password reset"),
+    "account.role": ("修改角色", "role changed"),
+    "account.activate": ("启用账户", "account enabled"),
+    "account.deactivate": ("停用账户", "account disabled"),
+    "case.create": ("受理登记", "case registered"),
+    "case.note": ("备注", "note added"),
+    "case.answer": ("记录部门答复", "department's answer recorded"),
+    "case.close": ("案件办结", "case closed"),
+    "case.view_full": ("查看完整号码", "numbers viewed in full"),
+    "receipt.print": ("打印回执", "receipt printed"),
+    "receipt.reprint": ("补打回执", "receipt reprinted"),
+    "register.export": ("导出登记簿", "register exported"),
+    "day.close": ("日结", "day closed"),
+    "transfer.push": ("推送转办", "transfer pushed"),
+    "transfer.dead": ("推送失败", "transfer failed (dead letter)"),
+    "transfer.retry": ("重新推送", "transfer retried"),
+    "transfer.reroute": ("改派", "transfer re-routed"),
+    "backup.create": ("备份数据库", "database backed up"),
+    "database.restore": ("恢复数据库", "database restored"),
+    "config.changed": ("配置变更", "configuration changed"),
+}
+
+#: the groups ``records(action=…)`` takes (every ``group.…`` action), in the order a filter lists them
+ACTION_GROUPS: dict[str, tuple[str, str]] = {
+    "login": ("登录", "sign-in"),
+    "session": ("锁定与解锁", "lock and unlock"),
+    "logout": ("退出登录", "sign-out"),
+    "account": ("账户管理", "accounts"),
+    "case": ("案件", "cases"),
+    "receipt": ("回执", "receipts"),
+    "transfer": ("转办推送", "transfers"),
+    "register": ("导出", "exports"),
+    "day": ("日结", "day close"),
+    "backup": ("备份", "backups"),
+    "database": ("恢复", "restores"),
+    "config": ("配置", "configuration"),
+}
+
+
+def action_label(action: str, lang: str = "zh") -> str:
+    """The action as a person reads it (:data:`ACTIONS`); its code if it is not listed."""
+    texts = ACTIONS.get(action)
+    return action if texts is None else texts[1 if lang.startswith("en") else 0]
+
+
 _LOG = AuditRecord.__table__
 _HEAD = AuditChain.__table__
 # built once: building and caching a statement costs more than running it on the save path

@@ -66,6 +66,14 @@ def cmd_init(args) -> int:
     return 0
 
 
+def cmd_about(args) -> int:
+    """What 帮助 → 关于 shows: version, database (no secrets), folders, hall file, licences."""
+    from reception.about import about_info, about_text
+
+    _out(about_text(about_info(args.db, hall_file=Path(args.config) if args.config else None), _lang(args)))
+    return 0
+
+
 def _person(ctx, args):
     """The signed-in person (``reception.cli_signin``): every command a person does at the desk."""
     from reception.cli_signin import sign_in
@@ -101,10 +109,6 @@ def cmd_intake(args) -> int:
         me = _person(ctx, args)
         results = register_many(ctx, data, user=me) if isinstance(data, list) else [register_case(ctx, data, user=me)]
         tidy(ctx.db)
-    except ValidationFailed as exc:
-        for e in exc.errors:
-            _err(e.line(lang))
-        return 2
     finally:
         ctx.close()
     for r in results:
@@ -1028,6 +1032,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="who does it (default: RECEPTION_USER); the password is asked for, or read from RECEPTION_PASSWORD",
     )
 
+    sub.add_parser(
+        "about", help="version, database (never its password), folders and the licences of what is shipped"
+    ).set_defaults(func=cmd_about)
     sub.add_parser("init", help="create or migrate the database; write the hall config if missing").set_defaults(
         func=cmd_init
     )

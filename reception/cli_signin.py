@@ -15,7 +15,7 @@ Everything a person does at the desk, they do on the command line signed in, as 
   audit trail names them. Each run is one sign-in, audited like the desk's (``login``, wrong passwords
   counting towards the lock).
 
-What the workstation does on its own needs no person: ``init`` (create or migrate the database),
+What the workstation does on its own needs no person: ``init`` (create or migrate the database), ``about``,
 ``dispatch`` (the push service), ``backup --auto`` (the scheduled daily backup), ``status`` and
 ``departments`` (queue health, no personal data), ``verify`` (a receipt's code, which the visitor may have
 checked anywhere), ``audit verify`` (positions and record ids only; it must work when the chain is too

@@ -8,7 +8,8 @@ and schedules housekeeping in the background. 切换用户 on the lock screen cl
 again. Options: ``--db URL``, ``--config FILE``, ``--lang zh|en``, ``--quit-after-start`` (start-up
 benchmark and smoke tests: quit as soon as the window is shown, exit 0), ``--user NAME`` (an unattended
 sign-in — tests, benchmarks, a kiosk under an IT policy — with the password in the environment variable
-``RECEPTION_PASSWORD``, never on the command line).
+``RECEPTION_PASSWORD``, never on the command line), ``--smoke-test`` (after a build or an installation:
+offscreen, in a data folder of its own, check that the program works — ``ui.smoke`` — and exit 0 or 1).
 
 Exit codes: 0 normal (also: the person cancelled the sign-in), 1 the database could not be opened (or the
 window could not be built), 2 the hall configuration is wrong, 3 nobody signed in: the unattended sign-in
@@ -42,10 +43,10 @@ from PySide6.QtCore import (
     Signal,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
-from reception.paths import APP_AUTHOR, APP_NAME, log_dir
+from reception.paths import APP_AUTHOR, APP_NAME, log_dir, resource_path
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="无人值守登录（测试、自助终端，须经信息化部门同意）：密码取自环境变量 RECEPTION_PASSWORD / "
         "sign in unattended (tests, kiosks under an IT policy): the password comes from RECEPTION_PASSWORD",
     )
-    return p.parse_args(argv)
+    p.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="冒烟测试：在临时数据文件夹中检查程序能否正常工作（不打开本厅的数据库）/ smoke test: check that the "
+        "program works, in a data folder of its own (never the hall's database)",
+    )
+    args = p.parse_args(argv)
+    if args.smoke_test and (args.db or args.config or args.user):
+        p.error("--smoke-test uses a data folder of its own: no --db, --config or --user")
+    return args
 
 
 def _application() -> QApplication:
@@ -167,6 +177,7 @@ def _application() -> QApplication:
         app = QApplication(sys.argv[:1])
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setOrganizationName(APP_AUTHOR)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "desk.png"))))
     return app
 
 
@@ -198,9 +209,10 @@ def config_error_text(exc, lang: str) -> str:
 
 class Housekeeping(QObject):
     """Background work after the window shows: warm up the receipts, check where the database file is,
-    record a changed hall configuration, ``tidy`` the database and make the daily backup on idle timers. All of it runs in the desk's runner.
-    Failures are logged, never shown (nothing the clerk did) — except a daily backup that failed, and a
-    database on a network share or a removable drive: the window shows those (``notice``)."""
+    record a changed hall configuration, ``tidy`` the database and make the daily backup on idle timers.
+    All of it runs in the desk's runner. Failures are logged, never shown (nothing the clerk did) — except
+    a daily backup that failed, and a database on a network share or a removable drive: the window shows
+    those (``notice``)."""
 
     # (key, text): something the clerk should know, shown without blocking (show_notice)
     notice = Signal(str, str)
@@ -443,9 +455,14 @@ def main(argv: list[str] | None = None) -> int:
     only add ~0.2 s to every exit, and PySide6 can crash in it."""
     args = parse_args(argv)
     owns_app = QApplication.instance() is None
+    smoke = None
+    if args.smoke_test:  # its folders are set before the log opens (ui.smoke)
+        from ui.smoke import SmokeRun
+
+        smoke = SmokeRun.prepare(args)
     logs = setup_logging()
     try:
-        code = _run(args, logs)
+        code = smoke.run() if smoke else _run(args, logs)
     except Exception as exc:  # a bug before or while the window was built: log it, say so, exit 1
         log.critical("the desk could not start", exc_info=exc)
         code = EXIT_FAILED
@@ -460,10 +477,12 @@ def main(argv: list[str] | None = None) -> int:
                 QCoreApplication.translate("App", "受理台无法启动"),
                 text,
                 "".join(traceback.format_exception(exc)),
-                wait=not args.quit_after_start,
+                wait=not (args.quit_after_start or args.smoke_test),
             )
     finally:
         logs.close()
+        if smoke is not None:
+            smoke.cleanup()
     if owns_app:
         logging.shutdown()
         for stream in (sys.stdout, sys.stderr):

@@ -3,7 +3,8 @@
 :data:`PAGES` is the one place that lists the pages: key, title, where the class lives, and whether it
 is built at start. The intake page is built at start (it is what the clerk sees first); the others on
 their first visit, which keeps the start fast. Ctrl+1…Ctrl+5 switch pages, F5 refreshes the current
-page when it has ``refresh()``.
+page when it has ``refresh()``. The menu bar has 帮助 → 关于… (``ui.about``: version, database, folders,
+licences).
 
 Pages open a case with ``desk.open_case.emit(case_no)``; the window shows the case's
 :data:`CASE_DETAIL` dialog (non-modal, one per case: asking again raises the open one).
@@ -88,6 +89,13 @@ PAGES: list[PageSpec] = [
         QT_TRANSLATE_NOOP("MainWindow", "账户管理"),
         "ui.accounts_page:AccountsPage",
         permission="user.manage",
+        hidden_without=True,
+    ),
+    PageSpec(
+        "audit",
+        QT_TRANSLATE_NOOP("MainWindow", "审计日志"),
+        "ui.audit_page:AuditPage",
+        permission="audit.view",
         hidden_without=True,
     ),
 ]
@@ -176,6 +184,7 @@ class MainWindow(QMainWindow):
         lock.activated.connect(self.idle_lock.lock)
 
         self._build_status_bar()
+        self._build_help_menu()
         desk.open_case.connect(self.open_case)
         desk.case_saved.connect(self.refresh_status)
         desk.case_changed.connect(self.refresh_status)
@@ -315,6 +324,29 @@ class MainWindow(QMainWindow):
             dialog.finished.connect(forget)
         dialog.destroyed.connect(forget)
         self.case_dialogs[case_no] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    # -- help ---------------------------------------------------------------------------------------
+    def _build_help_menu(self) -> None:
+        """帮助 → 关于… (``ui.about``: version, database, folders, licences)."""
+        menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        menu.setObjectName("helpMenu")
+        self.about_action = menu.addAction(self.tr("关于(&A)…"))
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.triggered.connect(self.show_about)
+
+    @Slot()
+    def show_about(self):
+        """The About dialog (non-modal, one at a time: asking again raises the open one)."""
+        dialog = getattr(self, "_about", None)
+        if not _alive(dialog):
+            from ui.about import AboutDialog
+
+            dialog = self._about = AboutDialog(self.desk, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()

@@ -16,14 +16,12 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -35,6 +33,7 @@ from reception.overview import PUSHING_KINDS, DepartmentQueue, format_age, queue
 from ui import style
 from ui.desk import Desk
 from ui.reroute import DeadLetterActions, DeadTransfer
+from ui.tables import row_table
 
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "…")
 
@@ -72,22 +71,6 @@ def last_push_text(attempt: PushAttempt | None, *, pushes: bool, now: datetime, 
     if attempt.outcome == "in_progress":
         return translate("QueuesPage", "最近一次推送于 {0} 送达，部门正在接收").format(when)
     return translate("QueuesPage", "最近一次推送于 {0} 送达").format(when)
-
-
-def _row_table(name: str, headers: list[str]) -> QTableWidget:
-    """A read-only table chosen by whole rows, one at a time; Tab leaves it; columns fit their contents."""
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 class QueuesPage(QWidget):
@@ -142,7 +125,7 @@ class QueuesPage(QWidget):
             self.tr("最早待推送"),
             self.tr("最近错误"),
         ]
-        self.table = _row_table("queuesTable", headers)
+        self.table = row_table("queuesTable", headers)
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         h.setSectionResizeMode(self.COLUMNS.index("last_push"), QHeaderView.ResizeMode.Interactive)
@@ -178,7 +161,7 @@ class QueuesPage(QWidget):
             self.tr("尝试次数"),
             self.tr("最近一次推送"),
         ]
-        self.dead_table = _row_table("deadLettersTable", dead_headers)
+        self.dead_table = row_table("deadLettersTable", dead_headers)
         dh = self.dead_table.horizontalHeader()
         dh.setSectionResizeMode(self.DEAD_COLUMNS.index("reason"), QHeaderView.ResizeMode.Stretch)
         self.dead_table.itemSelectionChanged.connect(self._update_actions)

@@ -12,6 +12,8 @@ Run under a virtual screen with the shared screenshot tool, for example:
     screenshot.sh docs/images/signin.png 8 .venv/bin/python docs/images/make_screenshots.py signin --db URL
     screenshot.sh docs/images/accounts.png 8 .venv/bin/python docs/images/make_screenshots.py accounts --db URL
     screenshot.sh docs/images/lock.png 8 .venv/bin/python docs/images/make_screenshots.py lock --db URL
+    screenshot.sh docs/images/about.png 6 .venv/bin/python docs/images/make_screenshots.py about --db URL
+    screenshot.sh docs/images/audit.png 10 .venv/bin/python docs/images/make_screenshots.py audit --db URL
 
 ``intake`` fills the form with a visitor who has earlier cases (the repeat-visitor panel and the routing
 preview show); ``cases`` shows the case list of the last 30 days; ``timeline`` shows one case's timeline;
@@ -20,7 +22,9 @@ data for real: demo cases pushed by the real dispatcher to reference department 
 (``tests/department_receiver.py``) on 127.0.0.1 — the labour bureau takes them, legal aid refuses some
 (dead letters), the court's system is down — and writes the hall file with those transports.
 ``signin`` shows the sign-in dialog after wrong passwords (the lock warning); ``accounts`` the 账户管理
-page of the administrator; ``lock`` the desk locked (Ctrl+L) while a visitor is being registered. Every
+page of the administrator; ``lock`` the desk locked (Ctrl+L) while a visitor is being registered;
+``audit`` the 审计日志 page of the auditor after 校验审计链; ``about`` the 关于 dialog (帮助 → 关于) with
+Qt's licence chosen. Every
 shot signs in for real: the hall's staff accounts (:func:`staff_accounts`) are made in the database the
 first time, through the core.
 The windows are real ones built by ``ui.app`` code, not mock-ups.
@@ -188,7 +192,19 @@ def queues_data(db: str, hall: Path, cases: int = 80) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument(
-        "shot", choices=["intake", "cases", "timeline", "queues", "queues-data", "signin", "accounts", "lock"]
+        "shot",
+        choices=[
+            "intake",
+            "cases",
+            "timeline",
+            "queues",
+            "queues-data",
+            "signin",
+            "accounts",
+            "lock",
+            "audit",
+            "about",
+        ],
     )
     ap.add_argument("--db", required=True)
     ap.add_argument("--config", help="hall configuration file (queues, queues-data)")
@@ -226,11 +242,23 @@ def main() -> int:
         return app.exec()
     if args.shot == "accounts":
         desk = Desk(ctx, settings, lang=args.lang, principal=staff_accounts(ctx))
+    elif args.shot == "audit":
+        desk = Desk(ctx, settings, lang=args.lang, principal=signed_in(ctx, "chenjing"))
     else:
         desk = Desk(ctx, settings, lang=args.lang, principal=signed_in(ctx, "lixiaomei"))
     window = MainWindow(desk)
     window.resize(1440, 900)
-    if args.shot == "timeline":
+    if args.shot == "about":
+        dialog = window.show_about()
+        dialog.resize(900, 760)
+
+        def choose_qt() -> None:
+            for row in range(dialog.table.rowCount()):
+                if dialog.table.item(row, 0).text().startswith("PySide6_Essentials"):
+                    dialog.table.setCurrentCell(row, 0)
+
+        QTimer.singleShot(1500, choose_qt)
+    elif args.shot == "timeline":
         from ui.cases.detail import CaseDetailDialog
 
         dialog = CaseDetailDialog(desk, args.case)
@@ -244,6 +272,9 @@ def main() -> int:
         elif args.shot == "accounts":
             page = window.show_page("accounts")
             QTimer.singleShot(1000, lambda: page.select("lixiaomei"))
+        elif args.shot == "audit":
+            page = window.show_page("audit")
+            QTimer.singleShot(1000, page.verify)
         elif args.shot == "queues":
             page = window.show_page("queues")
             QTimer.singleShot(1500, lambda: page.dead_table.setFocus())

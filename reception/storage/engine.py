@@ -8,6 +8,7 @@ lock up front, so two processes never deadlock upgrading a read lock).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -62,6 +63,15 @@ def _sqlite_setup(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+#: query parameters of a database URL that carry secrets (libpq also accepts ``?password=``)
+_SECRET_PARAMS = re.compile(r"pass|secret|token|key", re.IGNORECASE)
+
+
 def redacted(url: str) -> str:
-    """The URL with any password hidden, for logs and the status bar."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL for logs and screens: the password shown as ``***``, and so is any query parameter that
+    carries a secret (``?password=``, ``sslpassword``, ``sslkey``…)."""
+    u = make_url(url)
+    hidden = "HIDDEN0SECRET"  # rendered as is (letters and digits), then shown as ***
+    if u.query:
+        u = u.set(query={k: (hidden if _SECRET_PARAMS.search(k) else v) for k, v in u.query.items()})
+    return u.render_as_string(hide_password=True).replace(hidden, "***")

@@ -2,176 +2,324 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../ui/about.py" line="56"/>
+        <source>关于一站式受理台</source>
+        <translation>About the One-Stop Reception Desk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="78"/>
+        <source>一站式受理台</source>
+        <translation>One-Stop Reception Desk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="85"/>
+        <source>版本 …</source>
+        <translation>Version …</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="88"/>
+        <source>综治中心统一受理、分流转办、跟踪督办</source>
+        <translation>Unified intake, routing and follow-up for the one-stop reception hall</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="99"/>
+        <source>运行环境：</source>
+        <translation>Runtime:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="100"/>
+        <source>程序位置：</source>
+        <translation>Program folder:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="101"/>
+        <source>数据库：</source>
+        <translation>Database:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="102"/>
+        <source>数据库文件：</source>
+        <translation>Database file:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="103"/>
+        <source>数据文件夹：</source>
+        <translation>Data folder:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="104"/>
+        <source>配置文件夹：</source>
+        <translation>Configuration folder:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="105"/>
+        <source>日志文件夹：</source>
+        <translation>Log folder:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="106"/>
+        <source>本厅配置文件：</source>
+        <translation>Hall configuration:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="116"/>
+        <source>随附的字体和程序库及其许可证</source>
+        <translation>Shipped fonts and libraries, and their licences</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="125"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="125"/>
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="125"/>
+        <source>许可证</source>
+        <translation>Licence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="125"/>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="140"/>
+        <source>选择一行以查看许可证全文</source>
+        <translation>Choose a row to read the licence in full</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="146"/>
+        <source>复制(&amp;C)</source>
+        <translation>&amp;Copy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="147"/>
+        <source>复制以上信息（不含许可证全文），便于报告问题</source>
+        <translation>Copy the information above (without the licence texts) for a support request</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="152"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="158"/>
+        <source>Python {0} · Qt {1}（PySide6 {2}）· {3}</source>
+        <translation>Python {0} · Qt {1} (PySide6 {2}) · {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="167"/>
+        <source>版本 {0}</source>
+        <translation>Version {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="177"/>
+        <source>字体</source>
+        <translation>Font</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="178"/>
+        <source>运行环境</source>
+        <translation>Runtime</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="179"/>
+        <source>程序库</source>
+        <translation>Library</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="180"/>
+        <source>依赖库</source>
+        <translation>Dependency</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="194"/>
+        <source>无法读取程序信息：{0}</source>
+        <translation>Could not read the program information: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="208"/>
+        <source>（此组件未附许可证全文）</source>
+        <translation>(no licence text comes with this component)</translation>
+    </message>
+</context>
+<context>
     <name>AccountsPage</name>
     <message>
-        <location filename="../../ui/accounts_page.py" line="245"/>
+        <location filename="../../ui/accounts_page.py" line="243"/>
         <source>账户管理</source>
         <translation>Accounts</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="247"/>
+        <location filename="../../ui/accounts_page.py" line="245"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="248"/>
+        <location filename="../../ui/accounts_page.py" line="246"/>
         <source>重新读取账户列表（F5）</source>
         <translation>Read the accounts again (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="256"/>
+        <location filename="../../ui/accounts_page.py" line="254"/>
         <source>每位工作人员使用自己的账户登录，审计日志记录到人。新账户和重置后的密码为初始密码，本人首次登录时须修改。连续输错 5 次密码，账户锁定 15 分钟，可在此解锁。</source>
         <translation>Everyone signs in with their own account, so the audit trail names the person. A new account&apos;s password and a reset one are first passwords: the person changes them at the first sign-in. Five wrong passwords in a row lock an account for 15 minutes; unlock it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="264"/>
+        <location filename="../../ui/accounts_page.py" line="262"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="265"/>
+        <location filename="../../ui/accounts_page.py" line="263"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="266"/>
+        <location filename="../../ui/accounts_page.py" line="264"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="267"/>
+        <location filename="../../ui/accounts_page.py" line="265"/>
         <source>所属部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="268"/>
+        <location filename="../../ui/accounts_page.py" line="266"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="269"/>
+        <location filename="../../ui/accounts_page.py" line="267"/>
         <source>锁定至</source>
         <translation>Locked until</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="270"/>
+        <location filename="../../ui/accounts_page.py" line="268"/>
         <source>须修改密码</source>
         <translation>Must change password</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="271"/>
+        <location filename="../../ui/accounts_page.py" line="269"/>
         <source>上次登录</source>
         <translation>Last sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="288"/>
+        <location filename="../../ui/accounts_page.py" line="276"/>
         <source>新建账户(&amp;N)…</source>
         <translation>&amp;New account…</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="291"/>
+        <location filename="../../ui/accounts_page.py" line="279"/>
         <source>重置密码(&amp;R)…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="293"/>
+        <location filename="../../ui/accounts_page.py" line="281"/>
         <source>修改角色(&amp;O)…</source>
         <translation>Change r&amp;ole…</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="295"/>
-        <location filename="../../ui/accounts_page.py" line="432"/>
+        <location filename="../../ui/accounts_page.py" line="283"/>
+        <location filename="../../ui/accounts_page.py" line="420"/>
         <source>停用(&amp;D)</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="297"/>
+        <location filename="../../ui/accounts_page.py" line="285"/>
         <source>解锁(&amp;U)</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="366"/>
+        <location filename="../../ui/accounts_page.py" line="354"/>
         <source>无法读取账户列表：{0}</source>
         <translation>Cannot read the accounts: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="384"/>
+        <location filename="../../ui/accounts_page.py" line="372"/>
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="384"/>
+        <location filename="../../ui/accounts_page.py" line="372"/>
         <source>已停用</source>
         <translation>Deactivated</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="386"/>
+        <location filename="../../ui/accounts_page.py" line="374"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="386"/>
+        <location filename="../../ui/accounts_page.py" line="374"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="432"/>
+        <location filename="../../ui/accounts_page.py" line="420"/>
         <source>启用(&amp;E)</source>
         <translation>&amp;Enable</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="455"/>
+        <location filename="../../ui/accounts_page.py" line="443"/>
         <source>已创建账户 {0}（{1}，{2}）。请把初始密码交给本人，首次登录时须修改。</source>
         <translation>Account {0} created ({1}, {2}). Give the first password to the person; they change it at the first sign-in.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="472"/>
+        <location filename="../../ui/accounts_page.py" line="460"/>
         <source>已重置 {0} 的密码；本人下次登录时须修改。</source>
         <translation>The password of {0} was reset; they change it at the next sign-in.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="487"/>
+        <location filename="../../ui/accounts_page.py" line="475"/>
         <source>{0} 的角色已改为{1}。</source>
         <translation>{0} is now: {1}.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="507"/>
+        <location filename="../../ui/accounts_page.py" line="495"/>
         <source>停用账户</source>
         <translation>Deactivate the account</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="509"/>
+        <location filename="../../ui/accounts_page.py" line="497"/>
         <source>停用账户 {0}（{1}）？停用后本人无法再登录；账户和审计记录保留，可随时启用。</source>
         <translation>Deactivate the account {0} ({1})? The person can no longer sign in; the account and its audit records stay, and it can be enabled again at any time.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="513"/>
+        <location filename="../../ui/accounts_page.py" line="501"/>
         <source>停用</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="514"/>
+        <location filename="../../ui/accounts_page.py" line="502"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="533"/>
+        <location filename="../../ui/accounts_page.py" line="521"/>
         <source>已启用账户 {0}。</source>
         <translation>Account {0} enabled.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="533"/>
+        <location filename="../../ui/accounts_page.py" line="521"/>
         <source>已停用账户 {0}。</source>
         <translation>Account {0} deactivated.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="547"/>
+        <location filename="../../ui/accounts_page.py" line="535"/>
         <source>已解锁账户 {0}。</source>
         <translation>Account {0} unlocked.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="90"/>
-        <location filename="../../ui/accounts_page.py" line="562"/>
+        <location filename="../../ui/accounts_page.py" line="88"/>
+        <location filename="../../ui/accounts_page.py" line="550"/>
         <source>出现意外错误：{0}</source>
         <translation>An unexpected error occurred: {0}</translation>
     </message>
@@ -239,18 +387,19 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="194"/>
+        <location filename="../../ui/app.py" line="205"/>
         <source>本厅配置文件有误，受理台无法启动。请按以下提示修改后重新启动：</source>
         <extracomment>housekeeping (``storage.maintenance.tidy``): first run after start, then every … the daily backup (``reception.backup.run_daily``): first look after start, then every … (it backs up once a day; a look costs a folder listing)</extracomment>
         <translation>The hall configuration file has errors; the desk cannot start. Correct the following and start again:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="297"/>
+        <location filename="../../ui/app.py" line="328"/>
         <source>今天的自动备份没有完成：{0}。请检查备份文件夹，或在“设置”中点“立即备份”。</source>
+        <extracomment>the configuration files that changed since this workstation&apos;s last ``config.changed`` record</extracomment>
         <translation>Today&apos;s automatic backup did not complete: {0}. Check the backup folder, or click “Back up now” in Settings.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="435"/>
+        <location filename="../../ui/app.py" line="471"/>
         <source>受理台无法启动：{0}：{1}
 
 详细信息已记入日志：{2}</source>
@@ -259,17 +408,17 @@
 The details are in the log: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="440"/>
+        <location filename="../../ui/app.py" line="476"/>
         <source>受理台无法启动</source>
         <translation>The desk could not start</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="485"/>
+        <location filename="../../ui/app.py" line="523"/>
         <source>配置文件有误</source>
         <translation>Configuration error</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="495"/>
+        <location filename="../../ui/app.py" line="533"/>
         <source>无法打开数据库：{0}
 
 {1}：{2}</source>
@@ -278,9 +427,144 @@ The details are in the log: {2}</translation>
 {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="502"/>
+        <location filename="../../ui/app.py" line="540"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <location filename="../../ui/audit_page.py" line="84"/>
+        <source>审计日志</source>
+        <translation>Audit trail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="86"/>
+        <source>校验审计链(&amp;V)</source>
+        <translation>&amp;Verify the chain</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="87"/>
+        <source>逐条核对整个审计日志的哈希链，找出被修改、删除、调换或截断的记录</source>
+        <translation>Check the whole audit trail&apos;s hash chain, record by record, for edited, deleted, swapped or truncated records</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="95"/>
+        <source>审计日志只能追加，数据库拒绝修改和删除；每条记录与上一条以哈希相连，日结和导出清单记下链头。登录、锁定、账户变更、受理、查看完整号码、打印、导出、日结、推送、备份和配置变更都记录在此。</source>
+        <translation>The audit trail can only grow: the database refuses changes and deletions; each record is chained to the one before by its hash, and day closes and export manifests record the chain head. Sign-ins, locks, account changes, intake, full views of numbers, prints, exports, day closes, pushes, backups and configuration changes are all recorded here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="115"/>
+        <source>用户名（可不填）</source>
+        <translation>user name (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="120"/>
+        <source>全部操作</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="125"/>
+        <source>查询(&amp;Q)</source>
+        <translation>&amp;Query</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="130"/>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="131"/>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="132"/>
+        <location filename="../../ui/audit_page.py" line="147"/>
+        <source>用户</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="133"/>
+        <location filename="../../ui/audit_page.py" line="149"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="146"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="148"/>
+        <source>工作站</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="150"/>
+        <source>对象</source>
+        <translation>Object</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="151"/>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="152"/>
+        <source>详情</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="218"/>
+        <source>只显示最新的 {0} 条记录，请缩小日期范围或按用户、操作筛选</source>
+        <translation>Only the newest {0} records are shown: narrow the days, or choose a user or an action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="220"/>
+        <source>共 {0} 条，最新的在前</source>
+        <translation>{0} record(s), newest first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="233"/>
+        <source>无法读取审计日志：{0}</source>
+        <translation>Cannot read the audit trail: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="238"/>
+        <source>成功</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="238"/>
+        <source>被拒绝</source>
+        <translation>refused</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="238"/>
+        <source>失败</source>
+        <translation>failed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="259"/>
+        <source>序号 {0}</source>
+        <translation>seq {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="280"/>
+        <source>正在校验整个审计日志…</source>
+        <translation>Checking the whole audit trail…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="297"/>
+        <source>另有 {0} 处问题未列出（命令行 reception audit verify 列出全部）</source>
+        <translation>{0} more problem(s) not listed (reception audit verify lists them all)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.py" line="306"/>
+        <source>无法校验审计日志：{0}</source>
+        <translation>Cannot verify the audit trail: {0}</translation>
     </message>
 </context>
 <context>
@@ -1376,29 +1660,29 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>IdleLock</name>
     <message>
-        <location filename="../../ui/idle_lock.py" line="384"/>
+        <location filename="../../ui/idle_lock.py" line="401"/>
         <source>出现意外错误：{0}</source>
         <extracomment>切换用户 was confirmed on the lock screen: the window signs out (the lock is already released)</extracomment>
         <translation>An unexpected error occurred: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="394"/>
-        <location filename="../../ui/idle_lock.py" line="399"/>
+        <location filename="../../ui/idle_lock.py" line="411"/>
+        <location filename="../../ui/idle_lock.py" line="416"/>
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="395"/>
+        <location filename="../../ui/idle_lock.py" line="412"/>
         <source>受理登记表单中有尚未保存的内容。</source>
         <translation>The intake form holds input that is not saved yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="397"/>
+        <location filename="../../ui/idle_lock.py" line="414"/>
         <source>切换用户后，这些内容保存为草稿，下次在本工作站登录时可以恢复。确定切换用户吗？</source>
         <translation>After switching, it is kept as a draft and offered back at the next sign-in on this workstation. Switch user?</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="400"/>
+        <location filename="../../ui/idle_lock.py" line="417"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -1976,144 +2260,159 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="76"/>
         <source>受理登记</source>
         <extracomment>the text of a page the role may not use source text (Chinese), translated in the context &quot;MainWindow&quot; ``&quot;module:Class&quot;`` imported on first use, or a callable ``(desk, parent) -&gt; QWidget`` build at start instead of on the first visit the permission (``reception.security.roles``) the page is for; None: everyone signed in without the permission the page is left out of the window (else shown disabled, with the reason)</extracomment>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="80"/>
+        <location filename="../../ui/main_window.py" line="81"/>
         <source>案件查询</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="81"/>
+        <location filename="../../ui/main_window.py" line="82"/>
         <source>推送状态</source>
         <translation>Department queues</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="83"/>
+        <location filename="../../ui/main_window.py" line="84"/>
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="85"/>
+        <location filename="../../ui/main_window.py" line="86"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="89"/>
         <source>账户管理</source>
         <translation>Accounts</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134"/>
+        <location filename="../../ui/main_window.py" line="96"/>
+        <source>审计日志</source>
+        <translation>Audit trail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>一站式受理台 — {0}</source>
         <extracomment>the case dialog: ``&quot;module:Class&quot;`` or a callable ``(desk, case_no, parent) -&gt; QDialog``</extracomment>
         <translation>One-stop reception desk — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332"/>
+        <location filename="../../ui/main_window.py" line="335"/>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="337"/>
+        <source>关于(&amp;A)…</source>
+        <translation>&amp;About…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>锁定</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>锁定受理台，离开时使用（Ctrl+L）</source>
         <translation>Lock the desk when you step away (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>数据库：{0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>待推送：…</source>
         <translation>Waiting to push: …</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="377"/>
         <source>部门队列：…</source>
         <translation>Department queues: …</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="362"/>
+        <location filename="../../ui/main_window.py" line="395"/>
         <source>用户：{0}（{1}）</source>
         <translation>User: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364"/>
+        <location filename="../../ui/main_window.py" line="397"/>
         <source>用户名：{0}</source>
         <translation>User name: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>待推送：{0}</source>
         <translation>Waiting to push: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="391"/>
+        <location filename="../../ui/main_window.py" line="424"/>
         <source>（失败 {0}）</source>
         <translation> ({0} failed)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394"/>
+        <location filename="../../ui/main_window.py" line="427"/>
         <source>{0} 件案件的 {1} 条转办尚未送达部门；{2} 条推送失败，需要人工处理</source>
         <translation>{1} transfer(s) of {0} case(s) not yet delivered; {2} failed and need attention</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="416"/>
+        <location filename="../../ui/main_window.py" line="449"/>
         <source>部门队列：未配置推送地址</source>
         <translation>Department queues: no transport configured</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="418"/>
+        <location filename="../../ui/main_window.py" line="451"/>
         <source>各部门均未在本厅配置文件中配置推送方式，转办保存在待推送队列中，不会自动送达。</source>
         <translation>No department has a transport in the hall configuration: transfers stay in the outbox and are not delivered automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="456"/>
         <source>部门队列：已配置 {0} 个，均为纸质转办</source>
         <translation>Department queues: {0} configured, all on paper</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="425"/>
+        <location filename="../../ui/main_window.py" line="458"/>
         <source>这些部门凭打印的转办单转办，答复须手工录入；不自动推送。</source>
         <translation>These departments get the printed transfer slip and their answers are recorded by hand; nothing is pushed.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429"/>
+        <location filename="../../ui/main_window.py" line="462"/>
         <source>{0}：{1}</source>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="440"/>
+        <location filename="../../ui/main_window.py" line="473"/>
         <source>部门队列：{0} 个部门推送失败 — {1}</source>
         <translation>Department queues: pushing failed for {0} department(s) — {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="446"/>
+        <location filename="../../ui/main_window.py" line="479"/>
         <source>部门队列：{0} 个部门均已送达 — {1}</source>
         <translation>Department queues: all {0} departments reached — {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="451"/>
+        <location filename="../../ui/main_window.py" line="484"/>
         <source>部门队列：已配置 {0} 个 — 尚未推送</source>
         <translation>Department queues: {0} configured — not pushed yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="454"/>
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>部门队列：{0} 个部门尚未推送 — {1}</source>
         <translation>Department queues: {0} department(s) not pushed yet — {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461"/>
+        <location filename="../../ui/main_window.py" line="494"/>
         <source>待推送：无法读取</source>
         <translation>Waiting to push: unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="462"/>
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>读取数据库失败：{0}</source>
         <translation>Reading the database failed: {0}</translation>
     </message>
@@ -2121,47 +2420,47 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>NewAccountDialog</name>
     <message>
-        <location filename="../../ui/accounts_page.py" line="100"/>
+        <location filename="../../ui/accounts_page.py" line="98"/>
         <source>创建账户</source>
         <translation>Create account</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="102"/>
+        <location filename="../../ui/accounts_page.py" line="100"/>
         <source>新建账户</source>
         <translation>New account</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="105"/>
+        <location filename="../../ui/accounts_page.py" line="103"/>
         <source>小写字母、数字，如工号或姓名拼音</source>
         <translation>lower-case letters and digits: a staff number or the name in pinyin</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="106"/>
+        <location filename="../../ui/accounts_page.py" line="104"/>
         <source>用户名(&amp;U)：</source>
         <translation>&amp;User name:</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="109"/>
+        <location filename="../../ui/accounts_page.py" line="107"/>
         <source>姓名(&amp;N)：</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="111"/>
+        <location filename="../../ui/accounts_page.py" line="109"/>
         <source>角色(&amp;R)：</source>
         <translation>&amp;Role:</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="113"/>
+        <location filename="../../ui/accounts_page.py" line="111"/>
         <source>所属部门(&amp;D)：</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="114"/>
+        <location filename="../../ui/accounts_page.py" line="112"/>
         <source>首次登录时，本人须修改这个初始密码。</source>
         <translation>The person changes this first password at the first sign-in.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="118"/>
+        <location filename="../../ui/accounts_page.py" line="116"/>
         <source>初始密码(&amp;P)：</source>
         <translation>First &amp;password:</translation>
     </message>
@@ -2187,234 +2486,234 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>QueuesPage</name>
     <message>
-        <location filename="../../ui/queues.py" line="67"/>
+        <location filename="../../ui/queues.py" line="66"/>
         <source>尚未推送</source>
         <translation>Not pushed yet</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="70"/>
+        <location filename="../../ui/queues.py" line="69"/>
         <source>最近一次推送失败：{0}</source>
         <translation>Last push failed: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="73"/>
+        <location filename="../../ui/queues.py" line="72"/>
         <source>最近一次推送于 {0} 送达，部门正在接收</source>
         <translation>Last push delivered at {0}, the department is still receiving it</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="74"/>
+        <location filename="../../ui/queues.py" line="73"/>
         <source>最近一次推送于 {0} 送达</source>
         <translation>Last push delivered at {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="118"/>
+        <location filename="../../ui/queues.py" line="101"/>
         <source>推送状态</source>
         <translation>Department queues</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="126"/>
+        <location filename="../../ui/queues.py" line="109"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="127"/>
+        <location filename="../../ui/queues.py" line="110"/>
         <source>重新读取各部门队列（F5）</source>
         <translation>Read the department queues again (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="135"/>
-        <location filename="../../ui/queues.py" line="175"/>
+        <location filename="../../ui/queues.py" line="118"/>
+        <location filename="../../ui/queues.py" line="158"/>
         <source>部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="136"/>
+        <location filename="../../ui/queues.py" line="119"/>
         <source>推送方式</source>
         <translation>Transport</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="137"/>
-        <location filename="../../ui/queues.py" line="179"/>
+        <location filename="../../ui/queues.py" line="120"/>
+        <location filename="../../ui/queues.py" line="162"/>
         <source>最近一次推送</source>
         <translation>Last push</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="138"/>
+        <location filename="../../ui/queues.py" line="121"/>
         <source>待推送</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="139"/>
+        <location filename="../../ui/queues.py" line="122"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="140"/>
+        <location filename="../../ui/queues.py" line="123"/>
         <source>已送达</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="141"/>
+        <location filename="../../ui/queues.py" line="124"/>
         <source>转办状态</source>
         <translation>Transfers by status</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="142"/>
+        <location filename="../../ui/queues.py" line="125"/>
         <source>最早待推送</source>
         <translation>Oldest waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="143"/>
+        <location filename="../../ui/queues.py" line="126"/>
         <source>最近错误</source>
         <translation>Last error</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="155"/>
+        <location filename="../../ui/queues.py" line="138"/>
         <source>推送失败</source>
         <translation>Failed pushes</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="164"/>
+        <location filename="../../ui/queues.py" line="147"/>
         <source>部门(&amp;B)：</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="174"/>
+        <location filename="../../ui/queues.py" line="157"/>
         <source>案件编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="176"/>
+        <location filename="../../ui/queues.py" line="159"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="177"/>
+        <location filename="../../ui/queues.py" line="160"/>
         <source>推送失败原因</source>
         <translation>Why it failed</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="178"/>
+        <location filename="../../ui/queues.py" line="161"/>
         <source>尝试次数</source>
         <translation>Attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="195"/>
+        <location filename="../../ui/queues.py" line="178"/>
         <source>重新推送(&amp;R)</source>
         <translation>&amp;Retry push</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="196"/>
+        <location filename="../../ui/queues.py" line="179"/>
         <source>把选中的转办重新放回推送队列（原转办编号，部门不会重复收到）</source>
         <translation>Put the selected transfer back in the push queue (same transfer ID: the department never gets it twice)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="198"/>
+        <location filename="../../ui/queues.py" line="181"/>
         <source>改派(&amp;T)…</source>
         <translation>Re-rou&amp;te…</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="199"/>
+        <location filename="../../ui/queues.py" line="182"/>
         <source>改由本厅配置中的另一个部门办理，须写明理由</source>
         <translation>Send it to another department of the hall configuration instead, with a reason</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="201"/>
+        <location filename="../../ui/queues.py" line="184"/>
         <source>打开案件(&amp;O)</source>
         <translation>&amp;Open case</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="202"/>
+        <location filename="../../ui/queues.py" line="185"/>
         <source>打开选中转办所属的案件（Enter）</source>
         <translation>Open the case of the selected transfer (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="283"/>
+        <location filename="../../ui/queues.py" line="266"/>
         <source>无法读取部门队列：{0}</source>
         <translation>Cannot read the department queues: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="307"/>
+        <location filename="../../ui/queues.py" line="290"/>
         <source>待推送 {0} 条，失败 {1} 条；{2} 个部门中 {3} 个已配置推送方式。</source>
         <translation>{0} waiting, {1} failed; {3} of {2} departments have a transport configured.</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="314"/>
+        <location filename="../../ui/queues.py" line="297"/>
         <source>各部门均未配置推送地址：转办已保存在待推送队列中，不会自动送达。请在本厅配置文件的 [department.transport] 中配置后再启用推送。</source>
         <translation>No department has a transport configured: transfers are kept in the outbox and are not delivered automatically. Configure [department.transport] in the hall configuration file to enable pushing.</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="319"/>
+        <location filename="../../ui/queues.py" line="302"/>
         <source>连通情况以最近一次推送的结果为准；尚未推送的部门无法判断是否连通。</source>
         <translation>Reachability is known only from the last push; for departments not pushed to yet it is unknown.</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="325"/>
+        <location filename="../../ui/queues.py" line="308"/>
         <source>{0}（已不在配置中）</source>
         <translation>{0} (no longer configured)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="332"/>
+        <location filename="../../ui/queues.py" line="315"/>
         <source>未配置</source>
         <translation>not configured</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="369"/>
+        <location filename="../../ui/queues.py" line="352"/>
         <source>时间：{0}</source>
         <translation>Time: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="370"/>
+        <location filename="../../ui/queues.py" line="353"/>
         <source>结果：{0}</source>
         <translation>Outcome: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="373"/>
+        <location filename="../../ui/queues.py" line="356"/>
         <source>HTTP 状态：{0}</source>
         <translation>HTTP status: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="375"/>
+        <location filename="../../ui/queues.py" line="358"/>
         <source>错误：{0}</source>
         <translation>Error: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="377"/>
+        <location filename="../../ui/queues.py" line="360"/>
         <source>未能连通该部门</source>
         <translation>The department could not be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="379"/>
+        <location filename="../../ui/queues.py" line="362"/>
         <source>部门系统已应答，但拒收</source>
         <translation>The department&apos;s system answered, but refused it</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="403"/>
+        <location filename="../../ui/queues.py" line="386"/>
         <source>全部部门（{0}）</source>
         <translation>All departments ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="406"/>
+        <location filename="../../ui/queues.py" line="389"/>
         <source>{0}（{1}）</source>
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="432"/>
+        <location filename="../../ui/queues.py" line="415"/>
         <source>没有推送失败的转办</source>
         <translation>No failed pushes</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="434"/>
+        <location filename="../../ui/queues.py" line="417"/>
         <source>共 {0} 条，需要人工处理</source>
         <translation>{0} in all, waiting for a person</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="436"/>
+        <location filename="../../ui/queues.py" line="419"/>
         <source>{0} 条（全部部门共 {1} 条）</source>
         <translation>{0} ({1} for all departments)</translation>
     </message>
     <message>
-        <location filename="../../ui/queues.py" line="459"/>
+        <location filename="../../ui/queues.py" line="442"/>
         <source>转办编号：{0}</source>
         <translation>Transfer ID: {0}</translation>
     </message>
@@ -2638,22 +2937,22 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../ui/accounts_page.py" line="154"/>
+        <location filename="../../ui/accounts_page.py" line="152"/>
         <source>重置密码</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="157"/>
+        <location filename="../../ui/accounts_page.py" line="155"/>
         <source>重置密码 — {0}（{1}）</source>
         <translation>Reset password — {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="159"/>
+        <location filename="../../ui/accounts_page.py" line="157"/>
         <source>设置一个初始密码交给本人；本人下次登录时须修改。账户如被锁定，同时解锁。</source>
         <translation>Set a first password to give to the person; they change it at the next sign-in. A locked account is unlocked too.</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="164"/>
+        <location filename="../../ui/accounts_page.py" line="162"/>
         <source>新密码(&amp;P)：</source>
         <translation>New &amp;password:</translation>
     </message>
@@ -2694,22 +2993,22 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>RoleDialog</name>
     <message>
-        <location filename="../../ui/accounts_page.py" line="196"/>
+        <location filename="../../ui/accounts_page.py" line="194"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="199"/>
+        <location filename="../../ui/accounts_page.py" line="197"/>
         <source>修改角色 — {0}（{1}）</source>
         <translation>Change role — {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="201"/>
+        <location filename="../../ui/accounts_page.py" line="199"/>
         <source>角色(&amp;R)：</source>
         <translation>&amp;Role:</translation>
     </message>
     <message>
-        <location filename="../../ui/accounts_page.py" line="203"/>
+        <location filename="../../ui/accounts_page.py" line="201"/>
         <source>所属部门(&amp;D)：</source>
         <translation>&amp;Department:</translation>
     </message>
@@ -3034,7 +3333,7 @@ Closing stores the day&apos;s register and figures for good; a day can be closed
 <context>
     <name>_DepartmentField</name>
     <message>
-        <location filename="../../ui/accounts_page.py" line="66"/>
+        <location filename="../../ui/accounts_page.py" line="64"/>
         <source>（无）</source>
         <translation>(none)</translation>
     </message>

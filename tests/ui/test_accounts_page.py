@@ -82,7 +82,7 @@ def test_the_administrators_window(qtbot, admin_desk, missing_pages_stubbed):  #
     qtbot.addWidget(w)
     w.show()
     titles = [w.nav.item(i).text() for i in range(w.nav.count())]
-    assert titles == ["受理登记", "案件查询", "推送状态", "日结", "设置", "账户管理"]
+    assert titles == ["受理登记", "案件查询", "推送状态", "日结", "设置", "账户管理", "审计日志"]
     intake = w.nav.item(0)
     assert not intake.flags() & Qt.ItemFlag.ItemIsEnabled and intake.toolTip() == "管理员无权受理登记"
     assert "intake" not in w.pages and w.current_key != "intake"  # not built, not shown

@@ -87,7 +87,7 @@ def test_unattended_start_signs_in_and_quits(qapp, db_url, clerk_in, missing_pag
 
 def test_first_start_creates_the_administrator_and_opens_the_window(qapp, tmp_path, missing_pages_stubbed):  # noqa: F811
     """A fresh database: the 首次启动 dialog creates the administrator, who is signed in; the window opens
-    with the administrator's pages (账户管理; no intake)."""
+    with the administrator's pages (账户管理, 审计日志; no intake)."""
     from ui.main_window import MainWindow
     from ui.signin import FirstStartDialog
 
@@ -126,7 +126,7 @@ def test_first_start_creates_the_administrator_and_opens_the_window(qapp, tmp_pa
         ]
     conn.close()
     assert seen["dialog"] == "首次启动 — 创建管理员账户"
-    assert seen["nav"] == ["受理登记", "案件查询", "推送状态", "日结", "设置", "账户管理"]
+    assert seen["nav"] == ["受理登记", "案件查询", "推送状态", "日结", "设置", "账户管理", "审计日志"]
     assert seen["intake"] == "管理员无权受理登记"  # shown, disabled, with the reason
     assert seen["user"] == "用户：王管理（管理员）"
     log = (log_dir() / "desk.log").read_text(encoding="utf-8")

@@ -192,3 +192,12 @@ def test_installed_entry_point_runs_as_a_process(db_url, tmp_path, config):
     assert r.returncode == 0, r.stderr
     r2 = subprocess.run([*cmd, "--db", db_url, "search", "张三"], capture_output=True, text=True, cwd=tmp_path)
     assert r.stdout.strip() in r2.stdout
+
+
+def test_about_shows_the_version_and_the_database_without_its_password(capsys):
+    from reception import __version__
+
+    assert main(["--db", "postgresql+psycopg://hall:s3cret@db.example/hall", "about"]) == 0
+    out = capsys.readouterr().out
+    assert __version__ in out and "postgresql+psycopg://hall:***@db.example/hall" in out
+    assert "s3cret" not in out and "WenQuanYi" in out
