@@ -643,6 +643,15 @@ def find_iscc(given: str | None = None) -> Path | None:
     return None
 
 
+def drop_dangling_links(folder: Path) -> list[Path]:
+    """Remove the symbolic links in ``folder`` whose target is gone (PyInstaller links some libraries into
+    ``_internal`` from where the package keeps them; pruning can take the target away). Returns them."""
+    gone = [p for p in sorted(folder.rglob("*")) if p.is_symlink() and not p.exists()]
+    for p in gone:
+        p.unlink()
+    return gone
+
+
 def tree_size(path: Path) -> tuple[int, int]:
     """(bytes, files) of a folder, symbolic links not followed."""
     total = files = 0
@@ -678,6 +687,9 @@ def run(build: Build) -> int:
     qm = build.timed("translations", compile_translations, build.work / "translations")
     spec = build.timed("spec", build.write_spec, version, qm)
     build.timed("PyInstaller", build.run_pyinstaller, spec)
+    dangling = drop_dangling_links(build.bundle)
+    if dangling:
+        say(f"  removed {len(dangling)} link(s) to pruned libraries: " + ", ".join(p.name for p in dangling))
     size, files = tree_size(build.bundle)
     pruned = ""
     report = build.work / "prune.json"

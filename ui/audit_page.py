@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import shiboken6
@@ -104,7 +104,7 @@ class AuditPage(QWidget):
         self.verify_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verify_result.hide()
 
-        today = QDate.currentDate()
+        today = QDate(datetime.now(self.tz).date())  # the hall's day, as the records' days are
         self.date_from = QDateEdit(today.addDays(-(DEFAULT_DAYS - 1)))
         self.date_to = QDateEdit(today)
         for edit in (self.date_from, self.date_to):

@@ -242,6 +242,10 @@ def test_the_inno_setup_script_and_version_information(built):
             assert strings["ProductVersion"] == strings["FileVersion"] == version
 
 
+def test_no_link_in_the_bundle_points_nowhere(built):
+    assert [p for p in bundle(built).rglob("*") if p.is_symlink() and not p.exists()] == []
+
+
 def test_the_command_line_program_runs(built):
     proc = subprocess.run(
         [str(bundle(built) / f"reception{EXE}"), "--version"],
@@ -290,3 +294,40 @@ def test_an_upgrade_keeps_and_migrates_the_database(built, tmp_path):
     finally:
         con.close()
     assert len(cases) == 3 and cases[0] == first_case
+
+
+def test_the_installed_program_keeps_its_data_in_the_users_folders(built, tmp_path):
+    """Without any RECEPTION_* folder set, as on a hall workstation: the database and the hall file go to the
+    user's data and config folders (platformdirs; %LOCALAPPDATA% on Windows), never beside the program or in
+    the working folder."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    env = clean_env(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_STATE_HOME=str(home / "state"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        LOCALAPPDATA=str(home / "AppData" / "Local"),
+        APPDATA=str(home / "AppData" / "Roaming"),
+    )
+    program = bundle(built)
+    before = tree_state(program)
+    proc = subprocess.run(
+        [str(program / f"reception{EXE}"), "init"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    databases = list(home.rglob("reception.sqlite3"))
+    halls = list(home.rglob("hall.toml"))
+    assert len(databases) == 1 and len(halls) == 1, sorted(map(str, home.rglob("*")))
+    assert "reception-desk" in databases[0].parts and "reception-desk" in halls[0].parts
+    assert str(databases[0]) in proc.stdout or databases[0].as_posix() in proc.stdout
+    assert tree_state(program) == before  # nothing written beside the program
+    assert not list(work.iterdir())

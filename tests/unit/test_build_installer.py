@@ -207,3 +207,15 @@ def test_iscc_is_found_where_given_or_in_the_environment(tmp_path, monkeypatch):
     (installed / "ISCC.exe").write_bytes(b"")
     monkeypatch.setenv("ProgramFiles(x86)", str(tmp_path / "pf"))
     assert bi.find_iscc() == installed / "ISCC.exe"
+
+
+def test_links_to_pruned_libraries_are_removed(tmp_path):
+    lib = tmp_path / "_internal" / "PySide6" / "Qt" / "lib"
+    lib.mkdir(parents=True)
+    (lib / "libQt6Core.so.6").write_bytes(b"core")
+    kept = tmp_path / "_internal" / "libQt6Core.so.6"
+    kept.symlink_to("PySide6/Qt/lib/libQt6Core.so.6")
+    dangling = tmp_path / "_internal" / "libQt6Svg.so.6"
+    dangling.symlink_to("PySide6/Qt/lib/libQt6Svg.so.6")  # its target was pruned
+    assert bi.drop_dangling_links(tmp_path) == [dangling]
+    assert kept.read_bytes() == b"core" and not dangling.is_symlink()
