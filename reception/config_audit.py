@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from reception import audit
-from reception.paths import resource_path, resources_dir
+from reception.paths import hall_receipt_template_path, receipt_template_path, resource_path, resources_dir
 from reception.storage.models import AuditRecord
 
 if TYPE_CHECKING:
@@ -45,11 +45,9 @@ def _label(path: Path) -> str:
 
 def configuration_files(config: HallConfig) -> list[Path]:
     """Every file the configuration was made from, and the rule files it points to."""
-    from reception.receipts import hall_template_path, template_path
-
-    files = [*config.source_files, config.routing_rules_path, config.deadline_rules_path, template_path()]
-    if hall_template_path().exists():
-        files.append(hall_template_path())
+    files = [*config.source_files, config.routing_rules_path, config.deadline_rules_path, receipt_template_path()]
+    if hall_receipt_template_path().exists():
+        files.append(hall_receipt_template_path())
     for folder in [resource_path("calendars"), *config.calendar_dirs]:
         if Path(folder).is_dir():
             files += sorted(Path(folder).glob("cn-*.toml"))

@@ -61,3 +61,17 @@ def log_dir() -> Path:
 
 def default_db_url() -> str:
     return "sqlite:///" + (data_dir() / "reception.sqlite3").as_posix()
+
+
+#: the hall's receipt wording, beside its hall.toml (overrides the shipped template key by key)
+RECEIPT_TEMPLATE_FILE = "receipt-template.toml"
+
+
+def receipt_template_path() -> Path:
+    """The shipped receipt wording (``reception.receipts``)."""
+    return resource_path("receipts", "template.toml")
+
+
+def hall_receipt_template_path() -> Path:
+    """The hall's own receipt wording, if it has one: ``receipt-template.toml`` in the user config folder."""
+    return config_dir() / RECEIPT_TEMPLATE_FILE

@@ -48,7 +48,11 @@ from reception.config import Checker, HallConfig, Sources, deep_merge, read_laye
 from reception.context import Context
 from reception.errors import ConfigError, NotFound, ReceptionError, messages
 from reception.labels import enum_label
-from reception.paths import config_dir, resource_path
+from reception.paths import (
+    RECEIPT_TEMPLATE_FILE,
+    hall_receipt_template_path,
+    receipt_template_path,
+)
 from reception.pdf.fonts import FontSet, font_set
 from reception.pdf.styles import MaskedPerson, masked_person
 from reception.queries import case_document
@@ -61,7 +65,7 @@ log = logging.getLogger(__name__)
 
 Layout = Literal["a4", "slip", "transfer"]
 LAYOUTS: tuple[str, ...] = ("a4", "slip", "transfer")
-TEMPLATE_FILE = "receipt-template.toml"
+TEMPLATE_FILE = RECEIPT_TEMPLATE_FILE
 
 messages(
     {
@@ -158,12 +162,8 @@ def fill(text: str, **values: Any) -> str | None:
     return None if empty else out
 
 
-def template_path() -> Path:
-    return resource_path("receipts", "template.toml")
-
-
-def hall_template_path() -> Path:
-    return config_dir() / TEMPLATE_FILE
+template_path = receipt_template_path
+hall_template_path = hall_receipt_template_path
 
 
 _template_cache: dict[tuple, ReceiptTemplate] = {}
