@@ -35,6 +35,7 @@ from ui.desk import Desk
 from ui.field_dialog import FieldDialog
 from ui.signin import NewPasswordFields, policy_text
 from ui.tables import row_table
+from ui.tasks import Reload
 
 log = logging.getLogger(__name__)
 
@@ -233,8 +234,14 @@ class AccountsPage(QWidget):
         self.desk = desk
         self.accounts: list = []
         self.loads = 0
-        self._loading = False  # a flag: a quick task's result may arrive before run() returns
-        self._again = False
+        self.loader = Reload(
+            desk.runner,
+            lambda: (load_accounts, (desk.ctx, desk.principal)),
+            self._loaded,
+            self._load_failed,
+            name="accounts",
+            alive=lambda: shiboken6.isValid(self),
+        )
         self._keep: str | None = None  # the account to choose again after the next load
         self.dialog: FieldDialog | None = None
         self.confirm_box: QMessageBox | None = None
@@ -312,31 +319,9 @@ class AccountsPage(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        self._again = False
-        self.desk.runner.run(
-            load_accounts,
-            self.desk.ctx,
-            self.desk.principal,
-            on_done=self._loaded,
-            on_error=self._load_failed,
-            name="accounts",
-        )
-
-    def _finished_loading(self) -> bool:
-        self._loading = False
-        if not shiboken6.isValid(self):
-            return False
-        if self._again:
-            self.refresh()
-        return True
+        self.loader.request()
 
     def _loaded(self, accounts: list) -> None:
-        if not self._finished_loading():
-            return
         chosen = self.selected()
         keep = self._keep or (chosen.username if chosen else None)
         self._keep = None
@@ -345,8 +330,6 @@ class AccountsPage(QWidget):
         self._fill(keep)
 
     def _load_failed(self, exc: BaseException) -> None:
-        if not self._finished_loading():
-            return
         if isinstance(exc, ReceptionError):
             self.show_message(exc.message(self.desk.lang), "error")
         else:

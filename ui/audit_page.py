@@ -33,6 +33,7 @@ from reception.errors import ReceptionError, ValidationFailed
 from ui import style
 from ui.desk import Desk
 from ui.tables import row_table
+from ui.tasks import Reload
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +77,14 @@ class AuditPage(QWidget):
         self.entries: list = []
         self.loads = 0
         self.report = None
-        self._loading = False
-        self._again = False
+        self.loader = Reload(
+            desk.runner,
+            lambda: (load_records, (desk.ctx, desk.principal, *self.filters())),
+            self._loaded,
+            self._load_failed,
+            name="audit-records",
+            alive=lambda: shiboken6.isValid(self),
+        )
         self.tz = ZoneInfo(desk.ctx.config.centre.timezone)
         style.apply(self)
 
@@ -185,32 +192,9 @@ class AuditPage(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        self._again = False
-        self.desk.runner.run(
-            load_records,
-            self.desk.ctx,
-            self.desk.principal,
-            *self.filters(),
-            on_done=self._loaded,
-            on_error=self._load_failed,
-            name="audit-records",
-        )
-
-    def _finished_loading(self) -> bool:
-        self._loading = False
-        if not shiboken6.isValid(self):
-            return False
-        if self._again:
-            self.refresh()
-        return True
+        self.loader.request()
 
     def _loaded(self, entries: list) -> None:
-        if not self._finished_loading():
-            return
         self.entries = entries
         self.loads += 1
         self._fill()
@@ -220,8 +204,6 @@ class AuditPage(QWidget):
             self._say(self.tr("共 {0} 条，最新的在前").format(len(entries)), "ok")
 
     def _load_failed(self, exc: BaseException) -> None:
-        if not self._finished_loading():
-            return
         self.entries = []
         self._fill()
         if isinstance(exc, ValidationFailed):

@@ -34,6 +34,7 @@ from ui import style
 from ui.desk import Desk
 from ui.reroute import DeadLetterActions, DeadTransfer
 from ui.tables import row_table
+from ui.tasks import Reload
 
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "…")
 
@@ -93,8 +94,9 @@ class QueuesPage(QWidget):
         self.queues: list[DepartmentQueue] = []
         self.letters: list = []  # reception.dispatch.DeadLetter, every department
         self.shown_letters: list = []  # those in the list (the department chosen)
-        self._loading = False  # a flag: a quick task's result may arrive before run() returns
-        self._again = False
+        self.loader = Reload(
+            desk.runner, lambda: (load_queues, (desk.ctx,)), self._show, self._failed, name="queue-overview"
+        )
         self.loads = 0
         style.apply(self)
 
@@ -246,21 +248,11 @@ class QueuesPage(QWidget):
     @Slot()
     def refresh(self) -> None:
         """Read the queues and dead letters in the runner; a request while one is running runs once after it."""
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        self._again = False
         self.refresh_button.setEnabled(False)
-        self.desk.runner.run(
-            load_queues, self.desk.ctx, on_done=self._show, on_error=self._failed, name="queue-overview"
-        )
+        self.loader.request()
 
     def _finished(self) -> None:
-        self._loading = False
-        self.refresh_button.setEnabled(True)
-        if self._again:
-            self.refresh()
+        self.refresh_button.setEnabled(not self.loader.running)
 
     def _failed(self, exc: BaseException) -> None:
         self.summary.setText(self.tr("无法读取部门队列：{0}").format(type(exc).__name__))

@@ -197,3 +197,52 @@ class TaskRunner(QObject):
         """Stop taking work; by default wait for running tasks (a save in progress is never cut off)."""
         self._closed = True
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+
+class Reload:
+    """A load a page asks for again and again (F5, a filter, a saved case): one at a time. Asked while one
+    runs, it runs once more when that one ends, with what ``start()`` gives then: ``(fn, args)``.
+    ``done(result)`` / ``failed(exc)`` are called on the GUI thread, unless ``alive()`` says the page that
+    asked is gone."""
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        start: Callable[[], tuple[Callable[..., Any], tuple]],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+        *,
+        name: str,
+        alive: Callable[[], bool] = lambda: True,
+    ):
+        self.runner = runner
+        self.start = start
+        self.done = done
+        self.failed = failed
+        self.name = name
+        self.alive = alive
+        self.running = False
+        self._again = False
+
+    def request(self) -> None:
+        if self.running:
+            self._again = True
+            return
+        self.running = True
+        self._again = False
+        fn, args = self.start()
+        self.runner.run(
+            fn,
+            *args,
+            on_done=lambda result: self._end(self.done, result),
+            on_error=lambda exc: self._end(self.failed, exc),
+            name=self.name,
+        )
+
+    def _end(self, callback: Callable[[Any], None], value: Any) -> None:
+        self.running = False
+        if not self.alive():
+            return
+        if self._again:
+            self.request()
+        callback(value)

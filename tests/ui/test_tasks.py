@@ -169,3 +169,40 @@ def test_cycles_are_collected_on_the_gui_thread_only(qtbot):
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+def test_a_reload_asked_while_one_runs_runs_once_more_after_it(qtbot, runner):
+    from ui.tasks import Reload
+
+    gate = threading.Event()
+    started, done, failed = [], [], []
+    state = {"filter": "a", "alive": True}
+
+    def load(f):
+        started.append(f)
+        gate.wait(5)
+        if f == "bad":
+            raise ValueError(f)
+        return f.upper()
+
+    r = Reload(
+        runner,
+        lambda: (load, (state["filter"],)),
+        done.append,
+        failed.append,
+        name="test-load",
+        alive=lambda: state["alive"],
+    )
+    r.request()
+    state["filter"] = "b"
+    r.request()  # while the first runs: once more after it, with the filter of then
+    state["filter"] = "bad"
+    r.request()  # asked again: still once
+    assert r.running
+    gate.set()
+    qtbot.waitUntil(lambda: not r.running and len(done) + len(failed) == 2, timeout=5000)
+    assert started == ["a", "bad"] and done == ["A"] and [str(e) for e in failed] == ["bad"]
+    state["alive"] = False  # the page went away: nothing is delivered
+    r.request()
+    qtbot.waitUntil(lambda: not r.running, timeout=5000)
+    assert done == ["A"] and len(started) == 3
