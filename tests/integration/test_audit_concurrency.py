@@ -4,17 +4,11 @@ the same writers against PostgreSQL (where the head row is taken with ``SELECT â
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from reception.context import open_context
+from tests.released_workers import run_released
 from tests.unit.test_audit import assert_chained
-
-ROOT = Path(__file__).resolve().parents[2]
 
 #: each worker registers a case and adds a note to it, ``count`` times: two write sites interleaved
 WORKER = r"""
@@ -46,36 +40,7 @@ finally:
 
 def run_audited_writers(url: str, tmp_path: Path, *, processes: int = 2, count: int = 20) -> list[list[str]]:
     """Start ``processes`` writers, release them together, return each one's case numbers."""
-    barrier = tmp_path / "barrier"
-    barrier.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WORKER, url, str(barrier), f"p{i}", str(count)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-        for i in range(processes)
-    ]
-    try:
-        while len(list(barrier.glob("*.ready"))) < processes:
-            if any(p.poll() is not None for p in procs):
-                break
-            time.sleep(0.01)
-        (barrier / "go").touch()
-        results = [p.communicate(timeout=600) for p in procs]
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
-    for i, (p, (_, err)) in enumerate(zip(procs, results, strict=True)):
-        assert p.returncode == 0, f"writer p{i} failed (exit {p.returncode}):\n{err}"
-    return [json.loads(out.strip().splitlines()[-1]) for out, _ in results]
+    return run_released(WORKER, url, tmp_path, processes, str(count), what="writer")
 
 
 def check_interleaved_chain(ctx, per_worker: list[list[str]]) -> None:

@@ -7,11 +7,6 @@ contend for the write lock. ``run_workers`` is shared with ``test_postgres.py``.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,8 +17,8 @@ from reception.intake import register_case, register_many
 from reception.numbering import CASE_NO_RE
 from reception.storage.models import AuditRecord, Case, OutboxEntry, Transfer
 from tests.factories import base_case
+from tests.released_workers import run_released
 
-ROOT = Path(__file__).resolve().parents[2]
 RECEIVED = "2025-06-02T09:30:00+08:00"  # fixed, so a year boundary can never split the serials
 
 WORKER = r"""
@@ -52,37 +47,7 @@ finally:
 
 def run_workers(url: str, tmp_path: Path, *, processes: int = 4, cases: int = 30) -> list[list[str]]:
     """Start ``processes`` workers, release them together, return each worker's case numbers."""
-    barrier = tmp_path / "barrier"
-    barrier.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WORKER, url, str(barrier), f"p{i}", str(cases), RECEIVED],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-        for i in range(processes)
-    ]
-    try:
-        # wait until every worker has opened its context (or one of them died trying)
-        while len(list(barrier.glob("*.ready"))) < processes:
-            if any(p.poll() is not None for p in procs):
-                break
-            time.sleep(0.01)
-        (barrier / "go").touch()
-        results = [p.communicate(timeout=600) for p in procs]
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
-    for i, (p, (_, err)) in enumerate(zip(procs, results, strict=True)):
-        assert p.returncode == 0, f"worker p{i} failed (exit {p.returncode}):\n{err}"
-    return [json.loads(out.strip().splitlines()[-1]) for out, _ in results]
+    return run_released(WORKER, url, tmp_path, processes, str(cases), RECEIVED)
 
 
 def check_numbering(ctx, per_worker: list[list[str]], *, expected: int) -> None:
