@@ -407,8 +407,7 @@ class AccountsPage(QWidget):
     def show_message(self, text: str, tone: str = "ok") -> None:
         self.message.setText(text)
         self.message.setProperty("tone", tone)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        style.repolish(self.message)
 
     # -- actions ----------------------------------------------------------------------------------
     def _open(self, dialog: FieldDialog) -> FieldDialog:

@@ -64,8 +64,7 @@ def _toned(label: QLabel, text: str, tone: str) -> None:
     """``label`` says ``text``; ``tone`` ``ok`` / ``warn`` / ``error`` (or ``""``) colours it (desk.qss)."""
     label.setText(text)
     label.setProperty("tone", tone)
-    label.style().unpolish(label)
-    label.style().polish(label)
+    style.repolish(label)
 
 
 class AuditPage(QWidget):

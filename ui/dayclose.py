@@ -267,8 +267,7 @@ class DayClosePage(QWidget):
     def _say(self, text: str, tone: str = "info") -> None:
         self.message.setText(text)
         self.message.setProperty("tone", tone)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        style.repolish(self.message)
 
     def focus_first(self) -> None:
         self.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -337,8 +336,7 @@ class DayClosePage(QWidget):
             text = self.tr("未日结：数字为当前状态。")
             self.state_label.setProperty("closed", False)
         self.state_label.setText(text)
-        self.state_label.style().unpolish(self.state_label)
-        self.state_label.style().polish(self.state_label)
+        style.repolish(self.state_label)
         values = {
             "total": summary.total,
             "person_visits": summary.person_visits,

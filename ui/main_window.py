@@ -430,8 +430,7 @@ class MainWindow(QMainWindow):
         )
         self._show_queues_state(st)
         self.queue_label.setProperty("state", st.queues)
-        self.queue_label.style().unpolish(self.queue_label)  # the colour follows the state
-        self.queue_label.style().polish(self.queue_label)
+        style.repolish(self.queue_label)  # the colour follows the state
         self._status_finished()
 
     def _show_queues_state(self, st) -> None:

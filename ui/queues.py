@@ -498,16 +498,11 @@ class QueuesPage(QWidget):
     def _action_done(self, text: str) -> None:
         self.message.setText(text)
         self.message.setProperty("tone", "ok")
-        self._repolish(self.message)
+        style.repolish(self.message)
         self.refresh()
 
     def _action_failed(self, text: str) -> None:
         self.message.setText(text)
         self.message.setProperty("tone", "error")
-        self._repolish(self.message)
+        style.repolish(self.message)
         self.refresh()
-
-    @staticmethod
-    def _repolish(w: QWidget) -> None:
-        w.style().unpolish(w)
-        w.style().polish(w)

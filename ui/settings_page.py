@@ -315,7 +315,7 @@ class SettingsPage(QWidget):
         self.backup_button.setEnabled(False)
         self.backup_message.setText(self.tr("正在备份…"))
         self.backup_message.setProperty("tone", "")
-        self._repolish(self.backup_message)
+        style.repolish(self.backup_message)
         self.desk.runner.run(
             backup_now,
             self.desk.ctx,
@@ -335,7 +335,7 @@ class SettingsPage(QWidget):
         )
         self.backup_message.setToolTip(str(info.path))
         self.backup_message.setProperty("tone", "ok")
-        self._repolish(self.backup_message)
+        style.repolish(self.backup_message)
         self._load_last_backup()
 
     def _backup_failed(self, exc: BaseException) -> None:
@@ -350,12 +350,7 @@ class SettingsPage(QWidget):
         self.backup_message.setText(self.tr("备份失败：{0}").format(reason))
         self.backup_message.setToolTip("")
         self.backup_message.setProperty("tone", "error")
-        self._repolish(self.backup_message)
-
-    @staticmethod
-    def _repolish(widget: QWidget) -> None:
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
+        style.repolish(self.backup_message)
 
     @Slot()
     def open_backup_folder(self) -> None:

@@ -37,3 +37,10 @@ def readable_font(app: QApplication) -> None:
     if 0 < font.pointSizeF() < MIN_POINT_SIZE:
         font.setPointSizeF(POINT_SIZE)
         app.setFont(font)
+
+
+def repolish(widget: QWidget) -> None:
+    """Apply the style sheet again after a dynamic property it selects on (``tone``, ``state``…) changed."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    widget.update()

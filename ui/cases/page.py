@@ -39,7 +39,7 @@ from reception.caselist import STATUSES, CaseFilter
 from reception.errors import ValidationFailed
 from reception.labels import enum_label
 from reception.vocab import RISK_LEVELS, WINDOWS
-from ui import state
+from ui import state, style
 from ui.cases.model import COLUMNS, SORT_COLUMN, CaseTableModel
 from ui.desk import Desk
 
@@ -384,7 +384,7 @@ class CasesPage(QWidget):
         if busy:
             self.status_label.setProperty("tone", None)
             self.status_label.setText(self.tr("正在查询…"))
-            self._repolish(self.status_label)
+            style.repolish(self.status_label)
 
     def _opened(self) -> None:
         total = self.model.total
@@ -401,17 +401,12 @@ class CasesPage(QWidget):
         if isinstance(exc, ValidationFailed):
             self.status_label.setProperty("tone", "error")
             self.status_label.setText(self.tr("；").join(e.text(self.desk.lang) for e in exc.errors))
-            self._repolish(self.status_label)
+            style.repolish(self.status_label)
             return
         self.status_label.setProperty("tone", "error")
         self.status_label.setText(self.tr("查询失败"))
-        self._repolish(self.status_label)
+        style.repolish(self.status_label)
         self.desk.error.emit(exc)
-
-    @staticmethod
-    def _repolish(w: QWidget) -> None:
-        w.style().unpolish(w)
-        w.style().polish(w)
 
     # -- sorting and columns ----------------------------------------------------------------------
     def _show_sort(self, section: int, descending: bool) -> None:

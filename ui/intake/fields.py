@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.labels import field_label
+from ui import style
 from ui.hooks import require_hooks
 
 translate = QCoreApplication.translate  # lupdate reads translate("IntakeForm", "…")
@@ -191,12 +192,12 @@ class Field(QObject, Target):
             state = "error" if any(sev == "error" for sev, _ in messages) else "warning"
             self.message.setText("\n".join(text for _, text in messages))
             self.message.setProperty("role", f"message-{state}")
-            _repolish(self.message)
+            style.repolish(self.message)
             self.message.show()
         for w in self.styled_widgets():
             if w.property("msg") != state:
                 w.setProperty("msg", state)
-                _repolish(w)
+                style.repolish(w)
 
     @property
     def messages(self) -> tuple[tuple[str, str], ...]:
@@ -230,13 +231,6 @@ class Field(QObject, Target):
     def _user_edit(self, *_args) -> None:
         self.touched = True
         self.edited.emit()
-
-
-def _repolish(w: QWidget) -> None:
-    style = w.style()
-    style.unpolish(w)
-    style.polish(w)
-    w.update()
 
 
 # --------------------------------------------------------------------------- text editors

@@ -14,8 +14,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui import style
 from ui.hooks import require_hooks
-from ui.intake.fields import REQUIRED_MARK, Field, Target, _repolish, join_path
+from ui.intake.fields import REQUIRED_MARK, Field, Target, join_path
 
 translate = QCoreApplication.translate  # lupdate reads translate("IntakeForm", "…")
 
@@ -319,7 +320,7 @@ class RepeatList(QWidget, Target):
         state = "error" if any(sev == "error" for sev, _ in messages) else "warning"
         self.message.setText("\n".join(text for _, text in messages))
         self.message.setProperty("role", f"message-{state}")
-        _repolish(self.message)
+        style.repolish(self.message)
         self.message.show()
 
     @property
